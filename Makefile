@@ -1,0 +1,47 @@
+# pcms: `make demo` to try it, `make test` to check it. Both set up .venv on first use.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PCMS := $(BIN)/pcms
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: demo serve install test test-sqlite test-postgres lint lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	PCMS_DEBUG=true PCMS_DEMO=true $(PCMS) migrate --no-input
+	PCMS_DEBUG=true PCMS_DEMO=true $(PCMS) demo
+	PCMS_DEBUG=true PCMS_DEMO=true $(PCMS) runserver 127.0.0.1:8000
+
+test: install
+	scripts/ensure-test-services
+	$(MAKE) lint
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	PCMS_TEST_EXPECT_DB=sqlite $(BIN)/pytest
+
+test-postgres:
+	PCMS_TEST_EXPECT_DB=postgresql PCMS_DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check src tests benchmarks
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --quiet -o requirements.lock
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pcms.api import api
+from pcms.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("pcms.accounts.urls")),
+    path("", include("pcms.core.urls")),
+]
+
+handler400 = "pcms.core.views.bad_request"
+handler403 = "pcms.core.views.permission_denied"
+handler404 = "pcms.core.views.page_not_found"
+handler500 = "pcms.core.views.server_error"
