@@ -14,6 +14,7 @@ See docs/matching.md for the design and the figures.
 """
 
 from .features import Record, prepare
+from .index import MatchIndex
 from .match import compare
 from .score import ScoringModel, default_model
 from .types import EntityData, Evidence, InvalidEntity, MatchResult, Verdict
@@ -22,6 +23,7 @@ __all__ = [
     "EntityData",
     "Evidence",
     "InvalidEntity",
+    "MatchIndex",
     "MatchResult",
     "Record",
     "ScoringModel",

@@ -1,0 +1,489 @@
+"""`MatchIndex`: screening and deduplication over many records.
+
+Design
+------
+* Every record gets a row number. The entity is kept as compact JSON bytes
+  (about 250 bytes a person); its prepared form (`Record`) is rebuilt on
+  demand and cached.
+* Blocking keys (`keys.py`) go into an inverted index made of two numpy
+  arrays sorted by key: `keys` (uint64) and `rows` (int32), i.e. a CSR
+  posting list. A lookup is a binary search (`np.searchsorted`). Records
+  added since the last merge sit in a small dict of postings and are merged
+  into the arrays in bulk.
+* A search gathers the postings of the query's keys, skips keys that are too
+  common to discriminate (more than `max_postings` rows), ranks the rows by
+  the summed weight of the keys they share, and runs the full comparison on
+  the best `candidates` rows only.
+* Removal marks the row dead; dead rows are filtered out of results and
+  dropped from the arrays when the index is saved.
+* Deduplication walks the posting lists block by block, generates the pairs
+  of each block with numpy, adds up their key weights, and compares the
+  pairs that share enough evidence.
+
+Persistence
+-----------
+`MatchIndex(path)` keeps the index in a directory: a snapshot (`snapshot-N/`:
+numpy arrays, the vocabulary, the entities as JSON lines) and an append-only
+journal (`journal-N.jsonl`) of the additions and removals made since. The
+file `CURRENT` names the live generation and is replaced atomically by
+`save()`, which writes a fresh snapshot and starts an empty journal. Opening
+replays the journal after loading the snapshot, so no change is lost between
+two saves. One process writes; others may call `refresh()` to read the
+journal entries appended since they opened it.
+
+Thread safety: every public method takes the index's lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .features import Record, compatible, prepare
+from .keys import WEIGHTS, record_keys
+from .match import compare
+from .score import ScoringModel, default_model
+from .types import EntityData, InvalidEntity, MatchResult
+
+FORMAT_VERSION = 1
+_MAX_WORDS = 1 << 22
+_WEIGHT_TABLE = np.zeros(16, dtype=np.int32)
+for _type, _weight in WEIGHTS.items():
+    _WEIGHT_TABLE[_type] = _weight
+
+
+def _json_bytes(value: str) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
+
+
+class MatchIndex:
+    """An index of entities for screening (`search`) and deduplication (`dedupe`)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        region: str | None = None,
+        model: ScoringModel | None = None,
+        candidates: int = 50,
+        max_postings: int = 20_000,
+        cache_size: int = 100_000,
+    ) -> None:
+        """Create an index in memory, or open (or create) one kept in `path`.
+
+        `region` is the default country for phone numbers; `candidates` is how
+        many rows get the full comparison per search; keys with more than
+        `max_postings` rows are too common to be used alone.
+        """
+        self.region = region
+        self.model = model or default_model()
+        self.candidates = candidates
+        self.max_postings = max_postings
+        self._cache_size = cache_size
+        self._lock = threading.RLock()
+        self._ids: list[str | None] = []
+        self._docs: list[bytes | None] = []
+        self._rows: dict[str, int] = {}
+        self._alive = np.zeros(0, dtype=bool)
+        self._words: dict[str, int] = {}
+        self._keys = np.zeros(0, dtype=np.uint64)
+        self._key_rows = np.zeros(0, dtype=np.int32)
+        self._delta: dict[int, list[int]] = defaultdict(list)
+        self._delta_size = 0
+        self._records: dict[int, Record] = {}
+        self.path = Path(path) if path is not None else None
+        self._generation = 0
+        self._journal_offset = 0
+        self._journal: Any = None
+        if self.path is not None:
+            self._open()
+
+    # -- public API --------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._rows
+
+    def get(self, entity_id: str) -> dict[str, Any] | None:
+        """The entity stored under `entity_id`, or None."""
+        with self._lock:
+            row = self._rows.get(entity_id)
+            return None if row is None else json.loads(self._docs[row] or b"null")
+
+    def add(self, entity_id: str, entity: EntityData) -> None:
+        """Add or replace one entity. Raises `InvalidEntity` if it cannot be read."""
+        self.add_many([(entity_id, entity)])
+
+    def add_many(self, items: Iterable[tuple[str, EntityData]]) -> int:
+        """Add or replace many entities; returns how many were added.
+
+        All entities are validated before the index changes: one invalid
+        entity raises `InvalidEntity` and nothing is added.
+        """
+        with self._lock:
+            batch: list[tuple[str, bytes, Record]] = []
+            for entity_id, entity in items:
+                if not isinstance(entity_id, str) or not entity_id:
+                    raise InvalidEntity(f"entity id must be a non-empty string: {entity_id!r}")
+                record = prepare(entity, self.region)
+                doc = json.dumps(entity, ensure_ascii=False, separators=(",", ":")).encode()
+                batch.append((entity_id, doc, record))
+            for entity_id, doc, record in batch:
+                self._insert(entity_id, doc, record)
+                self._log(b'{"op":"add","id":%s,"entity":%s}' % (_json_bytes(entity_id), doc))
+            self._flush_journal()
+            if self._delta_size > 200_000:
+                self._merge()
+            return len(batch)
+
+    def remove(self, entity_id: str) -> bool:
+        """Remove an entity; returns False if it was not there."""
+        with self._lock:
+            if entity_id not in self._rows:
+                return False
+            self._delete(entity_id)
+            self._log(b'{"op":"remove","id":%s}' % _json_bytes(entity_id))
+            self._flush_journal()
+            return True
+
+    def search(
+        self, entity: EntityData | Record, limit: int = 10, *, matches_only: bool = False
+    ) -> list[tuple[str, MatchResult]]:
+        """The best `limit` candidates for `entity`, best first.
+
+        Every candidate carries its full `MatchResult`; with `matches_only`
+        those below the model's threshold are left out.
+        """
+        query = prepare(entity, self.region)
+        with self._lock:
+            rows = self._candidate_rows(query)
+            results: list[tuple[str, MatchResult]] = []
+            for row in rows.tolist():
+                record = self._record(row)
+                if not compatible(query, record):
+                    continue
+                result = compare(query, record, model=self.model)
+                if result.is_match or not matches_only:
+                    results.append((self._ids[row] or "", result))
+        results.sort(key=lambda item: -item[1].score)
+        return results[:limit]
+
+    def dedupe(
+        self, *, min_weight: int = 3, max_block: int = 200
+    ) -> Iterator[tuple[str, str, MatchResult]]:
+        """Pairs of stored entities that match, as (id_a, id_b, result).
+
+        Pairs are drawn from blocks of at most `max_block` rows sharing a key,
+        and compared when their shared keys weigh at least `min_weight`.
+        """
+        with self._lock:
+            self._merge()
+            pairs = self._candidate_pairs(min_weight, max_block)
+            for a, b in pairs.tolist():
+                ra, rb = self._record(a), self._record(b)
+                if not compatible(ra, rb):
+                    continue
+                result = compare(ra, rb, model=self.model)
+                if result.is_match:
+                    yield self._ids[a] or "", self._ids[b] or "", result
+
+    def candidate_pair_count(self, *, min_weight: int = 3, max_block: int = 200) -> int:
+        """How many pairs `dedupe` would compare (for capacity planning)."""
+        with self._lock:
+            self._merge()
+            return len(self._candidate_pairs(min_weight, max_block))
+
+    def save(self) -> None:
+        """Write a snapshot of the index to its directory and start a new journal."""
+        if self.path is None:
+            raise ValueError("this index has no path; create it with MatchIndex(path)")
+        with self._lock:
+            self._merge()
+            generation = self._generation + 1
+            target = self.path / f"snapshot-{generation}"
+            if target.exists():
+                shutil.rmtree(target)
+            target.mkdir(parents=True)
+            alive = self._alive[self._key_rows] if len(self._key_rows) else self._alive[:0]
+            np.save(target / "keys.npy", self._keys[alive])
+            np.save(target / "rows.npy", self._key_rows[alive])
+            with open(target / "entities.jsonl", "wb") as f:
+                for entity_id, doc in zip(self._ids, self._docs, strict=True):
+                    if entity_id is None or doc is None:
+                        f.write(b"\n")
+                    else:
+                        f.write(_json_bytes(entity_id) + b"\t" + doc + b"\n")
+            meta = {
+                "version": FORMAT_VERSION,
+                "region": self.region,
+                "rows": len(self._ids),
+                "words": list(self._words),
+            }
+            (target / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+            (self.path / f"journal-{generation}.jsonl").touch()
+            tmp = self.path / "CURRENT.tmp"
+            tmp.write_text(str(generation), "utf-8")
+            os.replace(tmp, self.path / "CURRENT")
+            old = self._generation
+            self._keys, self._key_rows = self._keys[alive], self._key_rows[alive]
+            self._generation = generation
+            if self._journal is not None:
+                self._journal.close()
+            self._journal = open(self.path / f"journal-{generation}.jsonl", "ab")  # noqa: SIM115
+            self._journal_offset = 0
+            shutil.rmtree(self.path / f"snapshot-{old}", ignore_errors=True)
+            (self.path / f"journal-{old}.jsonl").unlink(missing_ok=True)
+
+    def refresh(self) -> int:
+        """Apply journal entries written by another process since the last read."""
+        if self.path is None:
+            return 0
+        with self._lock:
+            current = self.path / "CURRENT"
+            generation = int(current.read_text("utf-8")) if current.exists() else 0
+            if generation != self._generation:
+                self._reset()
+                self._open()
+                return len(self)
+            return self._replay()
+
+    def close(self) -> None:
+        """Close the journal file (the index stays usable in memory)."""
+        with self._lock:
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+
+    def memory_bytes(self) -> int:
+        """Approximate memory held by the index (arrays, entities, id maps)."""
+        arrays = self._keys.nbytes + self._key_rows.nbytes + self._alive.nbytes
+        docs = sum(len(d) + 33 for d in self._docs if d is not None)
+        ids = sum(len(i) + 49 for i in self._rows) + 100 * len(self._rows)
+        delta = 100 * self._delta_size
+        words = sum(len(w) + 120 for w in self._words)
+        return arrays + docs + ids + delta + words + 8 * len(self._ids)
+
+    # -- internals ---------------------------------------------------------
+
+    def _word_id(self, word: str) -> int | None:
+        wid = self._words.get(word)
+        if wid is None and len(self._words) < _MAX_WORDS:
+            wid = self._words[word] = len(self._words)
+        return wid
+
+    def _insert(self, entity_id: str, doc: bytes, record: Record) -> None:
+        if entity_id in self._rows:
+            self._delete(entity_id)
+        row = len(self._ids)
+        self._ids.append(entity_id)
+        self._docs.append(doc)
+        self._rows[entity_id] = row
+        if row >= len(self._alive):
+            grown = np.zeros(max(1024, 2 * len(self._alive)), dtype=bool)
+            grown[: len(self._alive)] = self._alive
+            self._alive = grown
+        self._alive[row] = True
+        for key in record_keys(record, self._word_id):
+            self._delta[key].append(row)
+        self._delta_size += 1
+        self._cache(row, record)
+
+    def _delete(self, entity_id: str) -> None:
+        row = self._rows.pop(entity_id)
+        self._alive[row] = False
+        self._ids[row] = None
+        self._docs[row] = None
+        self._records.pop(row, None)
+
+    def _cache(self, row: int, record: Record) -> None:
+        if len(self._records) >= self._cache_size:
+            self._records.clear()
+        self._records[row] = record
+
+    def _record(self, row: int) -> Record:
+        record = self._records.get(row)
+        if record is None:
+            record = prepare(json.loads(self._docs[row] or b"null"), self.region)
+            self._cache(row, record)
+        return record
+
+    def _merge(self) -> None:
+        """Move the postings added since the last merge into the sorted arrays."""
+        if not self._delta:
+            return
+        count = sum(len(v) for v in self._delta.values())
+        keys = np.empty(count, dtype=np.uint64)
+        rows = np.empty(count, dtype=np.int32)
+        pos = 0
+        for key, key_rows in self._delta.items():
+            n = len(key_rows)
+            keys[pos : pos + n] = key
+            rows[pos : pos + n] = key_rows
+            pos += n
+        keys = np.concatenate([self._keys, keys])
+        rows = np.concatenate([self._key_rows, rows])
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._key_rows = keys[order], rows[order]
+        self._delta = defaultdict(list)
+        self._delta_size = 0
+
+    def _query_keys(self, query: Record) -> np.ndarray:
+        keys = record_keys(query, self._words.get)
+        return np.fromiter(keys, dtype=np.uint64, count=len(keys))
+
+    def _candidate_rows(self, query: Record) -> np.ndarray:
+        qkeys = self._query_keys(query)
+        if not len(qkeys):
+            return np.zeros(0, dtype=np.int32)
+        lo = np.searchsorted(self._keys, qkeys, side="left")
+        hi = np.searchsorted(self._keys, qkeys, side="right")
+        sizes = hi - lo
+        delta = [self._delta.get(int(k), ()) for k in qkeys]
+        sizes = sizes + np.fromiter((len(d) for d in delta), dtype=np.int64, count=len(delta))
+        usable = sizes <= self.max_postings
+        if not usable.any():
+            # Only crowded keys: keep the least crowded one, truncated.
+            usable[int(np.argmin(sizes))] = True
+        parts: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        types = (qkeys >> np.uint64(60)).astype(np.int64)
+        for i in np.flatnonzero(usable).tolist():
+            found = self._key_rows[lo[i] : min(hi[i], lo[i] + self.max_postings)]
+            if delta[i]:
+                found = np.concatenate([found, np.asarray(delta[i], dtype=np.int32)])
+            parts.append(found)
+            weights.append(np.full(len(found), _WEIGHT_TABLE[types[i]], dtype=np.int32))
+        rows = np.concatenate(parts)
+        if not len(rows):
+            return rows
+        found_rows, inverse = np.unique(rows, return_inverse=True)
+        score = np.bincount(inverse, weights=np.concatenate(weights))
+        alive = self._alive[found_rows]
+        found_rows, score = found_rows[alive], score[alive]
+        if len(found_rows) > self.candidates:
+            top = np.argpartition(-score, self.candidates)[: self.candidates]
+            found_rows, score = found_rows[top], score[top]
+        return found_rows[np.argsort(-score, kind="stable")]
+
+    def _candidate_pairs(self, min_weight: int, max_block: int) -> np.ndarray:
+        """Row pairs (a < b) that share keys weighing at least `min_weight`."""
+        keys, rows = self._keys, self._key_rows
+        if len(keys) < 2:
+            return np.zeros((0, 2), dtype=np.int64)
+        alive = self._alive[rows]
+        keys, rows = keys[alive], rows[alive]
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+        sizes = np.diff(np.concatenate([starts, [len(keys)]]))
+        codes: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        n_rows = np.int64(len(self._ids))
+        for size in np.unique(sizes).tolist():
+            if size < 2 or size > max_block:
+                continue
+            block_starts = starts[sizes == size]
+            members = rows[block_starts[:, None] + np.arange(size)[None, :]].astype(np.int64)
+            ia, ib = np.triu_indices(size, k=1)
+            a, b = members[:, ia], members[:, ib]
+            lo, hi = np.minimum(a, b), np.maximum(a, b)
+            kind = (keys[block_starts] >> np.uint64(60)).astype(np.int64)
+            w = np.repeat(_WEIGHT_TABLE[kind], len(ia))
+            codes.append((lo * n_rows + hi).ravel())
+            weights.append(w)
+        if not codes:
+            return np.zeros((0, 2), dtype=np.int64)
+        all_codes = np.concatenate(codes)
+        all_weights = np.concatenate(weights)
+        order = np.argsort(all_codes, kind="stable")
+        all_codes, all_weights = all_codes[order], all_weights[order]
+        first = np.flatnonzero(np.concatenate([[True], all_codes[1:] != all_codes[:-1]]))
+        totals = np.add.reduceat(all_weights, first)
+        chosen = all_codes[first][totals >= min_weight]
+        return np.stack([chosen // n_rows, chosen % n_rows], axis=1)
+
+    # -- persistence internals --------------------------------------------
+
+    def _reset(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        self._ids, self._docs, self._rows = [], [], {}
+        self._alive = np.zeros(0, dtype=bool)
+        self._words = {}
+        self._keys = np.zeros(0, dtype=np.uint64)
+        self._key_rows = np.zeros(0, dtype=np.int32)
+        self._delta, self._delta_size = defaultdict(list), 0
+        self._records = {}
+
+    def _open(self) -> None:
+        assert self.path is not None
+        self.path.mkdir(parents=True, exist_ok=True)
+        current = self.path / "CURRENT"
+        self._generation = int(current.read_text("utf-8")) if current.exists() else 0
+        snapshot = self.path / f"snapshot-{self._generation}"
+        if self._generation and snapshot.exists():
+            meta = json.loads((snapshot / "meta.json").read_text("utf-8"))
+            if meta["version"] != FORMAT_VERSION:
+                raise ValueError(f"index format {meta['version']} is not supported")
+            self.region = self.region or meta["region"]
+            self._words = {w: i for i, w in enumerate(meta["words"])}
+            self._keys = np.load(snapshot / "keys.npy")
+            self._key_rows = np.load(snapshot / "rows.npy")
+            self._alive = np.zeros(max(1024, meta["rows"]), dtype=bool)
+            with open(snapshot / "entities.jsonl", "rb") as f:
+                for row, line in enumerate(f.read().split(b"\n")[: meta["rows"]]):
+                    if line:
+                        raw_id, doc = line.split(b"\t", 1)
+                        entity_id = json.loads(raw_id)
+                        self._ids.append(entity_id)
+                        self._docs.append(doc)
+                        self._rows[entity_id] = row
+                        self._alive[row] = True
+                    else:
+                        self._ids.append(None)
+                        self._docs.append(None)
+        journal = self.path / f"journal-{self._generation}.jsonl"
+        journal.touch()
+        self._journal_offset = 0
+        self._replay()
+        self._journal = open(journal, "ab")  # noqa: SIM115
+
+    def _replay(self) -> int:
+        assert self.path is not None
+        journal = self.path / f"journal-{self._generation}.jsonl"
+        applied = 0
+        writer, self._journal = self._journal, None  # do not journal what is replayed
+        try:
+            with open(journal, "rb") as f:
+                f.seek(self._journal_offset)
+                for line in f:
+                    if not line.endswith(b"\n"):
+                        break  # an entry still being written
+                    self._journal_offset += len(line)
+                    entry = json.loads(line)
+                    if entry["op"] == "add":
+                        self.add(entry["id"], entry["entity"])
+                    elif entry["op"] == "remove":
+                        self.remove(entry["id"])
+                    applied += 1
+        finally:
+            self._journal = writer
+        return applied
+
+    def _log(self, entry: bytes) -> None:
+        if self._journal is not None:
+            self._journal.write(entry + b"\n")
+            self._journal_offset += len(entry) + 1
+
+    def _flush_journal(self) -> None:
+        if self._journal is not None:
+            self._journal.flush()
