@@ -36,7 +36,7 @@ test-postgres:
 	PCMS_TEST_EXPECT_DB=postgresql PCMS_DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 lint:
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check .
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python
