@@ -12,7 +12,7 @@ class PcmsUserAdmin(AuditedModelAdmin, UserAdmin):
     list_filter = ("platform", "groups", "is_active")
     fieldsets = (
         *UserAdmin.fieldsets,
-        (_("Platform"), {"fields": ("platform", "agency", "language")}),
+        (_("Platform"), {"fields": ("platform", "agency", "language", "clearance")}),
     )
 
 

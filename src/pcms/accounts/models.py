@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from pcms.accounts.roles import Role
+from pcms.core.choices import Classification
 
 
 class User(AbstractUser):
@@ -27,6 +28,10 @@ class User(AbstractUser):
     )
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    clearance = models.PositiveSmallIntegerField(
+        _("clearance"), choices=Classification.choices, default=Classification.CONFIDENTIAL,
+        help_text=_("The most sensitive classification this user may read."),
     )
 
     class Meta(AbstractUser.Meta):

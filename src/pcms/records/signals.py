@@ -1,0 +1,8 @@
+"""Events other capabilities react to (matching, exchange, federation), sent after commit."""
+
+from django.dispatch import Signal
+
+# sender=Report, report=..., actor=...: a report and its entities were validated (or re-validated).
+report_validated = Signal()
+# sender=Report or Entity, instance=..., actor=...: a record's content or handling changed.
+record_changed = Signal()

@@ -1,0 +1,67 @@
+"""Need-to-know: which reports and entities a user may read, edit or validate.
+
+One place decides, and every path uses it: pages, API, search, matching, exports and federation
+filter their querysets through `readable()` or ask `can_read()`. A user reads the records of
+their own platform, and validated records of other platforms whose owner addressed them to the
+user's platform, always within the user's clearance.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from pcms.records.choices import Dissemination, Status
+
+OPERATIONAL_ROLES = ("officer", "supervisor", "analyst", "dpo")
+EDITOR_ROLES = ("officer", "supervisor")
+
+
+def may_use_records(user) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.platform_id
+        and user.has_role(*OPERATIONAL_ROLES)
+    )
+
+
+def addressed_to(model, platform) -> Q:
+    """Validated records that their owner addresses to `platform` (its own excepted)."""
+    through = model.recipients.through
+    source = f"{model._meta.model_name}_id"
+    named = Exists(through.objects.filter(**{source: OuterRef("pk")}, platform_id=platform.pk))
+    audience = Q(dissemination=Dissemination.ALL) | (Q(dissemination=Dissemination.NAMED) & named)
+    if platform.is_regional:
+        audience |= Q(dissemination=Dissemination.REGIONAL)
+    return Q(status=Status.VALIDATED) & audience
+
+
+def readable(queryset: QuerySet, user) -> QuerySet:
+    """The part of `queryset` (of Report or Entity) that `user` may read."""
+    if not may_use_records(user):
+        return queryset.none()
+    allowed = Q(owner_id=user.platform_id) | addressed_to(queryset.model, user.platform)
+    return queryset.filter(allowed, classification__lte=user.clearance)
+
+
+def can_read(user, record) -> bool:
+    return readable(type(record).objects.filter(pk=record.pk), user).exists()
+
+
+def can_edit(user, record) -> bool:
+    """Only the owner platform's officers and supervisors change a record."""
+    return (
+        may_use_records(user) and user.has_role(*EDITOR_ROLES)
+        and record.owner_id == user.platform_id and record.classification <= user.clearance
+    )
+
+
+def can_validate(user, report) -> bool:
+    """Four eyes: a supervisor of the owner platform who neither wrote nor submitted it."""
+    return (
+        may_use_records(user) and user.has_role("supervisor")
+        and report.owner_id == user.platform_id and report.status == Status.SUBMITTED
+        and user.pk not in (report.created_by_id, report.submitted_by_id)
+        and report.classification <= user.clearance
+    )
+
+
+def may_pass_on(user, record) -> bool:
+    """Whether `user` may send `record` onward: its owner always; others only when allowed."""
+    return record.owner_id == user.platform_id or record.onward_allowed
