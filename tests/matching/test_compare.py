@@ -22,9 +22,7 @@ def test_year_only_birth_date_is_compatible_with_full_date():
 
 
 def test_year_and_month_against_full_date_is_compatible():
-    result = compare(
-        person(name=NAME, birthDate="1980-05"), person(name=NAME, birthDate="1980-05-12")
-    )
+    result = compare(person(name=NAME, birthDate="1980-05"), person(name=NAME, birthDate="1980-05-12"))
     assert evidence(result, "birth_date").level == "compatible"
 
 
@@ -151,9 +149,7 @@ def test_organization_matches_on_name_registration_and_country():
 
 
 def test_vehicle_matches_on_plate_and_vin():
-    a = entity(
-        "Vehicle", registrationNumber="AB-1234-MR", vinCode="JTEBU11F770012345", country="mr"
-    )
+    a = entity("Vehicle", registrationNumber="AB-1234-MR", vinCode="JTEBU11F770012345", country="mr")
     b = entity("Vehicle", registrationNumber="ab 1234 mr", vinCode="JTEBU11F77OO12345")
     result = compare(a, b)
     assert evidence(result, "plate").level == "exact"

@@ -94,9 +94,7 @@ def compare_dates(a: PartialDate, b: PartialDate) -> str:
 LEVEL_ORDER = ("exact", "swapped", "compatible", "close", "different")
 
 
-def best_date_level(
-    a: list[PartialDate], b: list[PartialDate]
-) -> tuple[str, PartialDate, PartialDate]:
+def best_date_level(a: list[PartialDate], b: list[PartialDate]) -> tuple[str, PartialDate, PartialDate]:
     """The best level over all pairs of dates, and the pair that reached it."""
     best: tuple[int, PartialDate, PartialDate] | None = None
     for da in a:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from followthemoney import model as ftm_model
@@ -125,6 +125,12 @@ def _gender_words() -> dict[str, str]:
     return {str(w): sex for sex, words in load("gender").items() for w in words}
 
 
+@lru_cache(maxsize=10_000)
+def _country_code(value: str) -> str | None:
+    return registry.country.clean(value)
+
+
+@lru_cache(maxsize=10_000)
 def _gender(value: str) -> str | None:
     return registry.gender.clean(value) or _gender_words().get(value.lower())
 
@@ -151,7 +157,9 @@ def prepare(entity: EntityData | Record, region: str | None = None) -> Record:
     def values(*names: str) -> list[str]:
         out: list[str] = []
         for name in names:
-            out.extend(v for v in text_values(props.get(name)) if v not in out)
+            raw = props.get(name)
+            if raw:
+                out.extend(v for v in text_values(raw) if v not in out)
         return out
 
     name_kind = "organization" if kind == "organization" else "person"
@@ -171,7 +179,7 @@ def prepare(entity: EntityData | Record, region: str | None = None) -> Record:
         elif parsed not in dates:
             dates.append(parsed)
 
-    countries = {registry.country.clean(v) for v in values(*_COUNTRY_PROPS[kind])}
+    countries = {_country_code(v) for v in values(*_COUNTRY_PROPS[kind])}
     genders = {_gender(v) for v in values("gender")}
     if not genders - {None}:
         genders = {n.gender for n in names}
@@ -253,9 +261,7 @@ def _name(a: Record, b: Record) -> FeatureOutcome:
 def _birth_date(a: Record, b: Record) -> FeatureOutcome:
     if not a.birth_dates or not b.birth_dates:
         bad = a.bad_dates + b.bad_dates
-        note = (
-            f"unreadable date ignored: {', '.join(bad)}" if bad else "no date of birth on one side"
-        )
+        note = f"unreadable date ignored: {', '.join(bad)}" if bad else "no date of birth on one side"
         return "birth_date", None, note
     level, x, y = best_date_level(list(a.birth_dates), list(b.birth_dates))
     text = {

@@ -47,13 +47,16 @@ from typing import Any
 
 import numpy as np
 
-from .features import Record, compatible, prepare
-from .keys import WEIGHTS, record_keys
+from .features import Record, compare_features, compatible, prepare
+from .keys import CODE, WEIGHTS, record_keys
 from .match import compare
 from .score import ScoringModel, default_model
+from .train import estimate
 from .types import EntityData, InvalidEntity, MatchResult
 
 FORMAT_VERSION = 1
+#: Facts kept per row for the vectorised pre-filter: year, month, day, sex, nationality.
+_FACTS = 5
 _MAX_WORDS = 1 << 22
 _WEIGHT_TABLE = np.zeros(16, dtype=np.int32)
 for _type, _weight in WEIGHTS.items():
@@ -62,6 +65,21 @@ for _type, _weight in WEIGHTS.items():
 
 def _json_bytes(value: str) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode()
+
+
+def _facts(record: Record) -> tuple[int, int, int, int, int]:
+    """Birth date, sex and nationality as small integers (0: unknown or several)."""
+    year = month = day = sex = country = 0
+    if len(record.birth_dates) == 1:
+        date = record.birth_dates[0]
+        year, month, day = date.year, date.month or 0, date.day or 0
+    if len(record.genders) == 1:
+        sex = {"male": 1, "female": 2}.get(next(iter(record.genders)), 0)
+    if len(record.countries) == 1:
+        code = next(iter(record.countries))
+        if len(code) == 2 and code.isalpha() and code.isascii():
+            country = (ord(code[0]) - 96) * 32 + ord(code[1]) - 96
+    return year, month, day, sex, country
 
 
 class MatchIndex:
@@ -84,6 +102,7 @@ class MatchIndex:
         `max_postings` rows are too common to be used alone.
         """
         self.region = region
+        self._fixed_model = model
         self.model = model or default_model()
         self.candidates = candidates
         self.max_postings = max_postings
@@ -93,6 +112,7 @@ class MatchIndex:
         self._docs: list[bytes | None] = []
         self._rows: dict[str, int] = {}
         self._alive = np.zeros(0, dtype=bool)
+        self._facts = np.zeros((0, _FACTS), dtype=np.int16)
         self._words: dict[str, int] = {}
         self._keys = np.zeros(0, dtype=np.uint64)
         self._key_rows = np.zeros(0, dtype=np.int32)
@@ -178,9 +198,7 @@ class MatchIndex:
         results.sort(key=lambda item: -item[1].score)
         return results[:limit]
 
-    def dedupe(
-        self, *, min_weight: int = 3, max_block: int = 200
-    ) -> Iterator[tuple[str, str, MatchResult]]:
+    def dedupe(self, *, min_weight: int = 2, max_block: int = 200) -> Iterator[tuple[str, str, MatchResult]]:
         """Pairs of stored entities that match, as (id_a, id_b, result).
 
         Pairs are drawn from blocks of at most `max_block` rows sharing a key,
@@ -197,7 +215,28 @@ class MatchIndex:
                 if result.is_match:
                     yield self._ids[a] or "", self._ids[b] or "", result
 
-    def candidate_pair_count(self, *, min_weight: int = 3, max_block: int = 200) -> int:
+    def fit(self, *, max_pairs: int = 50_000, iterations: int = 25, seed: int = 0) -> ScoringModel:
+        """Re-estimate the model's weights on this index's own candidate pairs (EM).
+
+        For a source whose error rates differ from the region's (see
+        `train.py`). The fitted model replaces `self.model`, is saved with
+        the index, and is returned.
+        """
+        with self._lock:
+            self._merge()
+            pairs = self._candidate_pairs(1, 200, plausible_only=False)
+            if len(pairs) > max_pairs:
+                rng = np.random.default_rng(seed)
+                pairs = pairs[rng.choice(len(pairs), max_pairs, replace=False)]
+            outcomes = []
+            for a, b in pairs.tolist():
+                ra, rb = self._record(a), self._record(b)
+                if compatible(ra, rb):
+                    outcomes.append({code: level for code, level, _ in compare_features(ra, rb)})
+            self.model = estimate(self.model, outcomes, iterations)
+            return self.model
+
+    def candidate_pair_count(self, *, min_weight: int = 2, max_block: int = 200) -> int:
         """How many pairs `dedupe` would compare (for capacity planning)."""
         with self._lock:
             self._merge()
@@ -217,6 +256,7 @@ class MatchIndex:
             alive = self._alive[self._key_rows] if len(self._key_rows) else self._alive[:0]
             np.save(target / "keys.npy", self._keys[alive])
             np.save(target / "rows.npy", self._key_rows[alive])
+            np.save(target / "facts.npy", self._facts[: len(self._ids)])
             with open(target / "entities.jsonl", "wb") as f:
                 for entity_id, doc in zip(self._ids, self._docs, strict=True):
                     if entity_id is None or doc is None:
@@ -228,6 +268,7 @@ class MatchIndex:
                 "region": self.region,
                 "rows": len(self._ids),
                 "words": list(self._words),
+                "model": self.model.to_config(),
             }
             (target / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
             (self.path / f"journal-{generation}.jsonl").touch()
@@ -266,7 +307,7 @@ class MatchIndex:
 
     def memory_bytes(self) -> int:
         """Approximate memory held by the index (arrays, entities, id maps)."""
-        arrays = self._keys.nbytes + self._key_rows.nbytes + self._alive.nbytes
+        arrays = self._keys.nbytes + self._key_rows.nbytes + self._alive.nbytes + self._facts.nbytes
         docs = sum(len(d) + 33 for d in self._docs if d is not None)
         ids = sum(len(i) + 49 for i in self._rows) + 100 * len(self._rows)
         delta = 100 * self._delta_size
@@ -289,10 +330,14 @@ class MatchIndex:
         self._docs.append(doc)
         self._rows[entity_id] = row
         if row >= len(self._alive):
-            grown = np.zeros(max(1024, 2 * len(self._alive)), dtype=bool)
+            size = max(1024, 2 * len(self._alive))
+            grown = np.zeros(size, dtype=bool)
             grown[: len(self._alive)] = self._alive
-            self._alive = grown
+            facts = np.zeros((size, _FACTS), dtype=np.int16)
+            facts[: len(self._facts)] = self._facts
+            self._alive, self._facts = grown, facts
         self._alive[row] = True
+        self._facts[row] = _facts(record)
         for key in record_keys(record, self._word_id):
             self._delta[key].append(row)
         self._delta_size += 1
@@ -375,7 +420,7 @@ class MatchIndex:
             found_rows, score = found_rows[top], score[top]
         return found_rows[np.argsort(-score, kind="stable")]
 
-    def _candidate_pairs(self, min_weight: int, max_block: int) -> np.ndarray:
+    def _candidate_pairs(self, min_weight: int, max_block: int, plausible_only: bool = True) -> np.ndarray:
         """Row pairs (a < b) that share keys weighing at least `min_weight`."""
         keys, rows = self._keys, self._key_rows
         if len(keys) < 2:
@@ -407,8 +452,48 @@ class MatchIndex:
         all_codes, all_weights = all_codes[order], all_weights[order]
         first = np.flatnonzero(np.concatenate([[True], all_codes[1:] != all_codes[:-1]]))
         totals = np.add.reduceat(all_weights, first)
-        chosen = all_codes[first][totals >= min_weight]
-        return np.stack([chosen // n_rows, chosen % n_rows], axis=1)
+        keep = totals >= min_weight
+        chosen, totals = all_codes[first][keep], totals[keep]
+        pairs = np.stack([chosen // n_rows, chosen % n_rows], axis=1)
+        return pairs[self._plausible(pairs, totals)] if plausible_only else pairs
+
+    def _plausible(self, pairs: np.ndarray, key_weight: np.ndarray) -> np.ndarray:
+        """Pairs whose best possible score still reaches the threshold.
+
+        Uses the facts kept per row (birth date, sex, nationality) with the
+        model's weights, and assumes the best for names and identifiers, so
+        it never drops a pair that the full comparison would accept.
+        """
+        fa, fb = self._facts[pairs[:, 0]], self._facts[pairs[:, 1]]
+        weights = self.model.features
+        date = weights["birth_date"].levels
+        ya, ma, da = fa[:, 0], fa[:, 1], fa[:, 2]
+        yb, mb, db = fb[:, 0], fb[:, 1], fb[:, 2]
+        known = (ya > 0) & (yb > 0)
+        full = known & (da > 0) & (db > 0)
+        same_year = ya == yb
+        partial_ok = same_year & ((ma == 0) | (mb == 0) | (ma == mb))
+        full_best = np.where(
+            (ma == mb) & (da == db),
+            date["exact"],
+            np.where((ma == db) & (da == mb), date["swapped"], date["close"]),
+        )
+        near_year = (np.abs(ya - yb) <= 1) | (ya % 100 == (yb % 10) * 10 + (yb // 10) % 10)
+        full_w = np.where(same_year | ((ma == mb) & (da == db) & near_year), full_best, date["different"])
+        date_w = np.where(
+            full,
+            full_w,
+            np.where(known, np.where(partial_ok, date["compatible"], date["different"]), 0.0),
+        )
+        best = self.model.prior + max(weights["name"].levels.values()) + date_w
+        for col, code in ((3, "gender"), (4, "nationality")):
+            a, b = fa[:, col], fb[:, col]
+            levels = weights[code].levels
+            both = (a > 0) & (b > 0)
+            best = best + np.where(both, np.where(a == b, levels["agree"], levels["different"]), 0)
+        codes = max(weights["identifier"].levels["exact"], weights["phone"].levels["exact"])
+        best = best + np.where(key_weight >= WEIGHTS[CODE], codes, 0.0)
+        return best >= np.log2(self.model.threshold / (1 - self.model.threshold))
 
     # -- persistence internals --------------------------------------------
 
@@ -418,6 +503,7 @@ class MatchIndex:
             self._journal = None
         self._ids, self._docs, self._rows = [], [], {}
         self._alive = np.zeros(0, dtype=bool)
+        self._facts = np.zeros((0, _FACTS), dtype=np.int16)
         self._words = {}
         self._keys = np.zeros(0, dtype=np.uint64)
         self._key_rows = np.zeros(0, dtype=np.int32)
@@ -435,10 +521,14 @@ class MatchIndex:
             if meta["version"] != FORMAT_VERSION:
                 raise ValueError(f"index format {meta['version']} is not supported")
             self.region = self.region or meta["region"]
+            if self._fixed_model is None:
+                self.model = ScoringModel.from_config(meta["model"])
             self._words = {w: i for i, w in enumerate(meta["words"])}
             self._keys = np.load(snapshot / "keys.npy")
             self._key_rows = np.load(snapshot / "rows.npy")
             self._alive = np.zeros(max(1024, meta["rows"]), dtype=bool)
+            self._facts = np.zeros((len(self._alive), _FACTS), dtype=np.int16)
+            self._facts[: meta["rows"]] = np.load(snapshot / "facts.npy")
             with open(snapshot / "entities.jsonl", "rb") as f:
                 for row, line in enumerate(f.read().split(b"\n")[: meta["rows"]]):
                     if line:

@@ -10,10 +10,15 @@ integer built from a prepared record:
   names where NAME_PAIR is too crowded;
 * TOKEN_YEAR: one name word and the birth year (survives a typo in the
   other words and a year-only date);
+* TOKEN_DATE: one name word and the full birth date, with day and month
+  in either order (survives a typo in the other words and a swap);
 * TOKEN_INITIAL: one name word and the first consonant class of another
   (survives most typos when there is no date);
 * SINGLE: the only word of a one-word name;
-* CODE: an identifier, phone number, plate, VIN or document number.
+* CODE: an identifier, phone number, plate, VIN or document number;
+* ADDRESS: two consecutive words of an address (house numbers and short
+  words left out), a weak key that finds re-entries whose name and date
+  were both mistyped.
 
 Name words are numbered through a vocabulary (word key -> integer) that the
 index keeps and saves with itself, so keys are stable across processes.
@@ -28,6 +33,7 @@ from collections.abc import Callable
 from itertools import combinations
 
 from .features import Record
+from .normalize import clean_text
 
 NAME_PAIR = 1
 NAME_PAIR_YEAR = 2
@@ -35,8 +41,21 @@ TOKEN_YEAR = 3
 TOKEN_INITIAL = 4
 SINGLE = 5
 CODE = 6
+TOKEN_DATE = 7
+ADDRESS = 8
 #: How much a shared key of each type says, to rank candidates.
-WEIGHTS = {NAME_PAIR: 3, NAME_PAIR_YEAR: 6, TOKEN_YEAR: 2, TOKEN_INITIAL: 1, SINGLE: 2, CODE: 8}
+WEIGHTS = {
+    NAME_PAIR: 3,
+    NAME_PAIR_YEAR: 6,
+    TOKEN_YEAR: 2,
+    TOKEN_DATE: 4,
+    TOKEN_INITIAL: 1,
+    SINGLE: 2,
+    CODE: 8,
+    ADDRESS: 1,
+}
+#: Address words per address that keys are built from.
+ADDRESS_TOKENS = 6
 #: Name words per name that keys are built from.
 KEY_TOKENS = 5
 _TYPE_SHIFT = 60
@@ -45,15 +64,21 @@ _WORD_BITS = 22
 _YEAR_BASE = 1800
 
 
-def _code_key(kind: str, code: str) -> int:
-    digest = hashlib.blake2b(f"{kind}:{code}".encode(), digest_size=8).digest()
-    return (CODE << _TYPE_SHIFT) | (int.from_bytes(digest, "little") & _LOW)
+def _hashed_key(key_type: int, text: str) -> int:
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return (key_type << _TYPE_SHIFT) | (int.from_bytes(digest, "little") & _LOW)
 
 
 def record_keys(record: Record, word_id: Callable[[str], int | None]) -> set[int]:
     """All blocking keys of a record. `word_id` numbers name-word keys (None: unknown word)."""
     keys: set[int] = set()
     years = {d.year - _YEAR_BASE for d in record.birth_dates if d.year >= _YEAR_BASE}
+    # Day and month in either order: (year, smaller, larger) packed in 20 bits.
+    days = {
+        ((d.year - _YEAR_BASE) << 9) | (min(d.month, d.day) << 5) | max(d.month, d.day)
+        for d in record.birth_dates
+        if d.month and d.day and d.year >= _YEAR_BASE
+    }
     for name in record.names:
         words: list[tuple[int, str]] = []
         for token in name.tokens[:KEY_TOKENS]:
@@ -73,6 +98,8 @@ def record_keys(record: Record, word_id: Callable[[str], int | None]) -> set[int
         for wid, _ in words:
             for year in years:
                 keys.add((TOKEN_YEAR << _TYPE_SHIFT) | (wid << 11) | year)
+            for day in days:
+                keys.add((TOKEN_DATE << _TYPE_SHIFT) | (wid << 20) | day)
             for other, initial in words:
                 if other != wid and initial:
                     keys.add((TOKEN_INITIAL << _TYPE_SHIFT) | (wid << 8) | ord(initial))
@@ -83,8 +110,12 @@ def record_keys(record: Record, word_id: Callable[[str], int | None]) -> set[int
         ("vin", record.vins),
     ):
         for code in codes:
-            keys.add(_code_key(kind, code))
+            keys.add(_hashed_key(CODE, f"{kind}:{code}"))
+    for address in record.addresses:
+        words = [w for w in clean_text(address).lower().split() if len(w) >= 3][:ADDRESS_TOKENS]
+        for first, second in zip(words, words[1:], strict=False):
+            keys.add(_hashed_key(ADDRESS, f"{first} {second}"))
     for phone in record.phones:
         # The last eight digits, so that numbers with and without country code meet.
-        keys.add(_code_key("phone", phone[-8:]))
+        keys.add(_hashed_key(CODE, f"phone:{phone[-8:]}"))
     return keys

@@ -26,7 +26,5 @@ def compare(
     if not compatible(ra, rb):
         detail = f"a {ra.schema} cannot be the same as a {rb.schema}"
         return model.result([model.evidence("schema", "different", detail)], threshold)
-    evidence = [
-        model.evidence(code, level, detail) for code, level, detail in compare_features(ra, rb)
-    ]
+    evidence = [model.evidence(code, level, detail) for code, level, detail in compare_features(ra, rb)]
     return model.result(evidence, threshold)

@@ -123,11 +123,14 @@ class _Lexicon:
     lineage: dict[str, str | None]
     abbreviations: frozenset[str]
     join_next: frozenset[str]
+    theophoric: frozenset[str]
+    divine: frozenset[str]
     articles: frozenset[str]
     titles: frozenset[str]
 
 
-def _form_key(word: str) -> str:
+def word_key(word: str) -> str:
+    """The form a word is looked up by: normalised Arabic, or lower-case ASCII."""
     return normalize_arabic(word).replace(" ", "") if is_arabic(word) else to_latin(word)
 
 
@@ -144,7 +147,7 @@ def _lexicon() -> _Lexicon:
                 raise ValueError(f"name {form!r} is in groups {latin[key]!r} and {group!r}")
             skeletons[skeleton(key)].add(group)
         for form in forms.get("arabic") or []:
-            key = _form_key(str(form))
+            key = word_key(str(form))
             if arabic.setdefault(key, group) != group:
                 raise ValueError(f"name {form!r} is in groups {arabic[key]!r} and {group!r}")
             skeletons[skeleton(to_latin(key))].add(group)
@@ -152,16 +155,18 @@ def _lexicon() -> _Lexicon:
     lineage: dict[str, str | None] = {}
     for entry in particles["lineage"]:
         for form in entry["forms"]:
-            lineage[_form_key(str(form))] = entry["gender"]
+            lineage[word_key(str(form))] = entry["gender"]
     return _Lexicon(
         latin=latin,
         arabic=arabic,
         skeleton={s: next(iter(g)) for s, g in skeletons.items() if len(g) == 1 and len(s) >= 3},
         lineage=lineage,
         abbreviations=frozenset(str(k) for k in particles["lineage_abbreviations"]),
-        join_next=frozenset(_form_key(str(f)) for f in particles["join_with_next"]),
-        articles=frozenset(_form_key(str(f)) for f in particles["articles"]),
-        titles=frozenset(_form_key(str(f)) for f in particles["titles"]),
+        join_next=frozenset(word_key(str(f)) for f in particles["join_with_next"]),
+        theophoric=frozenset(word_key(str(f)) for f in particles["theophoric"]),
+        divine=frozenset(word_key(str(f)) for f in particles["divine_names"]),
+        articles=frozenset(word_key(str(f)) for f in particles["articles"]),
+        titles=frozenset(word_key(str(f)) for f in particles["titles"]),
     )
 
 
@@ -222,19 +227,17 @@ def parse_name(text: str, kind: str = "person") -> ParsedName:
     last = len(words) - 1
     for index, (word, dot) in enumerate(words):
         arabic = is_arabic(word)
-        form = _form_key(word)
+        form = word_key(word)
         if not form or len(form) > MAX_TOKEN_LENGTH:
             continue
         if kind == "person" and not pending and index < last:
-            if tokens and (
-                form in lex.lineage or (form in lex.abbreviations and (dot or len(word) == 1))
-            ):
+            if tokens and (form in lex.lineage or (form in lex.abbreviations and (dot or len(word) == 1))):
                 lineage = True
                 gender = gender or lex.lineage.get(form)
                 continue
             if not tokens and (form in lex.titles or form in lex.lineage):
                 continue
-        if kind == "person" and index < last and form in lex.join_next:
+        if kind == "person" and index < last and _joins(form, word_key(words[index + 1][0])):
             pending.append(form)
             pending_text.append(word)
             continue
@@ -249,6 +252,16 @@ def parse_name(text: str, kind: str = "person") -> ParsedName:
     if kind == "person":
         tokens = _merge_compounds(tokens)
     return ParsedName(text=cleaned, tokens=tuple(tokens), lineage=lineage, gender=gender)
+
+
+def _joins(form: str, following: str) -> bool:
+    """Does `form` make one name with the word that follows it?"""
+    lex = _lexicon()
+    if form in lex.join_next:
+        return True
+    if form not in lex.theophoric:
+        return False
+    return following in lex.divine or following in lex.articles or following.startswith("ال")
 
 
 def _merge_compounds(tokens: list[NameToken]) -> list[NameToken]:
@@ -283,6 +296,9 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         score = OSA.normalized_similarity(a.latin, b.latin)
         if same_skeleton:
             score = max(score, 0.88)
+        elif a.skeleton and a.skeleton == b.skeleton and a.latin[0] == b.latin[0]:
+            # Short words differing by a vowel only ("Ly" / "Li", "Dao" / "Deo").
+            score = max(score, 0.75)
     if distinct:
         score = min(score, 0.55)
     if score >= 0.88:
@@ -297,34 +313,71 @@ def _monotonic(pairs: list[tuple[int, int]]) -> bool:
     return all(x < y for x, y in zip(ordered, ordered[1:], strict=False))
 
 
+_Match = tuple[float, int, int, str]
+
+
+def _greedy(candidates: list[_Match]) -> list[_Match]:
+    """Best pairs first, each word used once, in any order."""
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    chosen: list[_Match] = []
+    for sim, i, j, reason in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            chosen.append((sim, i, j, reason))
+    return chosen
+
+
+def _in_order(candidates: list[_Match], n: int, m: int) -> list[_Match]:
+    """The best alignment that keeps the order of the words (dynamic programming)."""
+    cell = {(i, j): c for c in candidates for i, j in [(c[1], c[2])]}
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            take = cell[(i, j)][0] + best[i + 1][j + 1] if (i, j) in cell else -1.0
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], take)
+    chosen: list[_Match] = []
+    i = j = 0
+    while i < n and j < m:
+        if (i, j) in cell and best[i][j] == cell[(i, j)][0] + best[i + 1][j + 1]:
+            chosen.append(cell[(i, j)])
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return chosen
+
+
+def _weight(chosen: list[_Match]) -> float:
+    # Aligned words that are plainly different names are shown but add nothing.
+    return sum(c[0] for c in chosen if c[0] >= 0.6)
+
+
 def compare_names(a: ParsedName, b: ParsedName) -> NameComparison:
     """Align the words of two names and score the alignment (0..1)."""
-    candidates: list[tuple[float, int, int, str]] = []
+    candidates: list[_Match] = []
     for i, ta in enumerate(a.tokens):
         for j, tb in enumerate(b.tokens):
             sim, reason = token_similarity(ta, tb)
             if sim >= 0.5:
                 candidates.append((sim, i, j, reason))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    chosen: list[tuple[float, int, int, str]] = []
-    for sim, i, j, reason in candidates:
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            chosen.append((sim, i, j, reason))
-    chosen.sort(key=lambda c: c[1])
+    free = _greedy(candidates)
+    ordered = _in_order(candidates, len(a.tokens), len(b.tokens))
+    # Prefer the order-keeping alignment unless crossing words explains much more.
+    in_order = _weight(ordered) >= _weight(free) - 0.1
+    chosen = sorted(ordered if in_order else free, key=lambda c: c[1])
+    used_a = {c[1] for c in chosen}
+    used_b = {c[2] for c in chosen}
     short, long = sorted((len(a.tokens), len(b.tokens)))
-    # Aligned words that are plainly different names are shown but add nothing.
-    total = sum(c[0] for c in chosen if c[0] >= 0.7)
-    score = total / (short + 0.5 * (long - short)) if short else 0.0
+    score = _weight(chosen) / (short + 0.5 * (long - short)) if short else 0.0
     # Words of one letter carry little: a name made only of matching
     # initials is not a strong match.
     if all(a.tokens[i].initial or b.tokens[j].initial for _, i, j, _ in chosen):
         score = min(score, 0.5)
-    solid = [(i, j) for sim, i, j, _ in chosen if sim >= 0.7]
-    in_order = _monotonic(solid)
+    if not in_order:
+        in_order = _monotonic([(i, j) for sim, i, j, _ in chosen if sim >= 0.7])
     reversed_lineage = not in_order and a.lineage and b.lineage
     reordered = not in_order and not reversed_lineage
     if reordered:

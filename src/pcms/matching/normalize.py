@@ -35,7 +35,8 @@ def text_values(values: Any) -> list[str]:
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             continue
         text = unicodedata.normalize("NFKC", str(value)[: MAX_VALUE_LENGTH * 2])
-        text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+        if not text.isprintable():
+            text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
         text = " ".join(text.split())[:MAX_VALUE_LENGTH]
         if text and text not in out:
             out.append(text)

@@ -17,10 +17,5 @@ import yaml
 @cache
 def load(name: str) -> Any:
     """Parse `data/<name>.yaml` (cached)."""
-    text = (
-        resources.files("pcms.matching")
-        .joinpath("data")
-        .joinpath(f"{name}.yaml")
-        .read_text("utf-8")
-    )
+    text = resources.files("pcms.matching").joinpath("data").joinpath(f"{name}.yaml").read_text("utf-8")
     return yaml.safe_load(text)

@@ -54,9 +54,7 @@ class ScoringModel:
     @classmethod
     def from_config(cls, config: dict) -> ScoringModel:
         features = {
-            code: Feature(
-                code, str(spec["label"]), {k: float(v) for k, v in spec["levels"].items()}
-            )
+            code: Feature(code, str(spec["label"]), {k: float(v) for k, v in spec["levels"].items()})
             for code, spec in config["features"].items()
         }
         for feature in features.values():
@@ -64,6 +62,16 @@ class ScoringModel:
             if unknown:
                 raise ValueError(f"unknown levels for {feature.code}: {sorted(unknown)}")
         return cls(float(config["prior"]), float(config["threshold"]), features)
+
+    def to_config(self) -> dict:
+        """The inverse of `from_config` (to save a fitted model)."""
+        return {
+            "prior": self.prior,
+            "threshold": self.threshold,
+            "features": {
+                code: {"label": f.label, "levels": dict(f.levels)} for code, f in self.features.items()
+            },
+        }
 
     def evidence(self, code: str, level: str | None, detail: str) -> Evidence:
         feature = self.features[code]

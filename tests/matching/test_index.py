@@ -1,0 +1,179 @@
+"""MatchIndex: add, remove, search, persistence, incremental updates, dedupe."""
+
+import json
+import random
+from collections import Counter
+
+import pytest
+
+from pcms.matching import InvalidEntity, MatchIndex
+from pcms.matching.synthetic import generate_people, make_variant
+
+from .helpers import entity, person
+
+PEOPLE = [
+    ("mr-1", person(name="Mohamed Ould Abdallahi", birthDate="1980-05-12", nationality="mr")),
+    ("mr-2", person(name="Abdallahi Ould Mohamed", birthDate="1980-05-12", nationality="mr")),
+    ("ml-1", person(name="Moussa Traore", birthDate="1975-03-02", nationality="ml")),
+    ("ml-2", person(name="Fatoumata Diallo", birthDate="1990", nationality="ml", gender="f")),
+    ("td-1", person(name="Mahamat Abakar Hassan", birthDate="1968-11-30", nationality="td")),
+    ("ne-1", person(name="Aichatou Issoufou", phone="+227 96 12 34 56", nationality="ne")),
+]
+
+
+@pytest.fixture
+def index() -> MatchIndex:
+    idx = MatchIndex(region="NE")
+    idx.add_many(PEOPLE)
+    return idx
+
+
+def test_search_finds_arabic_script_query(index):
+    results = index.search(person(name="محمد ولد عبد الله", birthDate="1980"))
+    assert results[0][0] == "mr-1"
+    assert results[0][1].is_match
+    # The reversed lineage is a different person and ranks below.
+    ranked = [eid for eid, _ in results]
+    assert "mr-2" not in ranked or ranked.index("mr-2") > 0
+    assert all(not r.is_match for eid, r in results if eid == "mr-2")
+
+
+def test_search_results_are_best_first_and_limited(index):
+    results = index.search(person(name="Moussa Traoré", birthDate="1975"), limit=2)
+    assert len(results) <= 2
+    scores = [r.score for _, r in results]
+    assert scores == sorted(scores, reverse=True)
+    assert results[0][0] == "ml-1"
+
+
+def test_search_by_phone_without_country_code(index):
+    results = index.search(person(name="Aichatou Issoufou", phone="96123456"), matches_only=True)
+    assert [eid for eid, _ in results] == ["ne-1"]
+
+
+def test_matches_only_drops_weak_candidates(index):
+    results = index.search(person(name="Moussa Traore", birthDate="1931-01-01"), matches_only=True)
+    assert results == []
+
+
+def test_remove_takes_entity_out_of_results(index):
+    assert index.remove("ml-1")
+    assert not index.remove("ml-1")
+    assert "ml-1" not in index
+    assert all(eid != "ml-1" for eid, _ in index.search(person(name="Moussa Traore")))
+    assert len(index) == len(PEOPLE) - 1
+
+
+def test_add_with_existing_id_replaces_the_entity(index):
+    index.add("ml-1", person(name="Ibrahim Keita", birthDate="1950-01-01"))
+    assert len(index) == len(PEOPLE)
+    assert all(eid != "ml-1" for eid, _ in index.search(person(name="Moussa Traore"), limit=10))
+    assert index.search(person(name="Ibrahim Keita", birthDate="1950"))[0][0] == "ml-1"
+    assert index.get("ml-1")["properties"]["name"] == ["Ibrahim Keita"]
+
+
+def test_add_many_is_all_or_nothing_on_invalid_entity(index):
+    with pytest.raises(InvalidEntity):
+        index.add_many([("ok", person(name="Hawa Sow")), ("bad", {"schema": "Nope"})])
+    assert "ok" not in index
+    with pytest.raises(InvalidEntity):
+        index.add("", person(name="Hawa Sow"))
+
+
+def test_other_schemata_are_searchable(index):
+    index.add("veh-1", entity("Vehicle", registrationNumber="AA-123-BB", vinCode="JTEBU11F770012345"))
+    results = index.search(entity("Vehicle", registrationNumber="aa 123 bb"), matches_only=True)
+    assert [eid for eid, _ in results] == ["veh-1"]
+    # A person query never returns the vehicle.
+    assert all(eid != "veh-1" for eid, _ in index.search(person(name="AA 123 BB")))
+
+
+def test_persist_and_reload(tmp_path, index):
+    stored = MatchIndex(tmp_path / "idx", region="NE")
+    stored.add_many(PEOPLE)
+    stored.save()
+    stored.close()
+    reloaded = MatchIndex(tmp_path / "idx")
+    assert len(reloaded) == len(PEOPLE)
+    assert reloaded.region == "NE"
+    query = person(name="Mohamedou O. Abdellahi", birthDate="1980-12-05")
+    assert reloaded.search(query)[0][0] == index.search(query)[0][0] == "mr-1"
+    assert reloaded.get("ml-2") == dict(PEOPLE)["ml-2"]
+
+
+def test_incremental_updates_survive_without_save(tmp_path):
+    path = tmp_path / "idx"
+    first = MatchIndex(path)
+    first.add_many(PEOPLE)
+    first.save()
+    first.add("ml-3", person(name="Seydou Keita", birthDate="1982-02-02"))
+    first.remove("ml-1")
+    first.close()  # no save: the journal holds the changes
+    second = MatchIndex(path)
+    assert "ml-3" in second and "ml-1" not in second
+    assert second.search(person(name="Seydou Keïta", birthDate="1982"))[0][0] == "ml-3"
+    journal = [json.loads(line) for line in (path / "journal-1.jsonl").read_text().splitlines()]
+    assert [e["op"] for e in journal] == ["add", "remove"]
+    second.save()
+    assert (path / "journal-2.jsonl").read_text() == ""
+    assert not (path / "snapshot-1").exists()
+    third = MatchIndex(path)
+    assert "ml-3" in third and "ml-1" not in third and len(third) == len(PEOPLE)
+
+
+def test_refresh_reads_changes_written_by_another_process(tmp_path):
+    path = tmp_path / "idx"
+    writer = MatchIndex(path)
+    writer.add_many(PEOPLE[:2])
+    reader = MatchIndex(path)
+    writer.add("ml-3", person(name="Seydou Keita"))
+    assert "ml-3" not in reader
+    assert reader.refresh() == 1
+    assert "ml-3" in reader
+    writer.save()
+    writer.add("ml-4", person(name="Hawa Sow"))
+    reader.refresh()
+    assert "ml-4" in reader and len(reader) == 4
+
+
+def test_index_without_path_cannot_save(index):
+    with pytest.raises(ValueError, match="no path"):
+        index.save()
+
+
+def test_dedupe_finds_reentered_people():
+    people = list(generate_people(3000, seed=11, duplicate_rate=0.05))
+    idx = MatchIndex()
+    idx.add_many((p.id, p.entity) for p in people)
+    identity = {p.id: p.identity for p in people}
+    found = [(a, b) for a, b, _ in idx.dedupe()]
+    members = Counter(p.identity for p in people)
+    true_pairs = sum(n * (n - 1) // 2 for n in members.values())
+    correct = sum(identity[a] == identity[b] for a, b in found)
+    assert correct / true_pairs >= 0.8
+    assert correct / len(found) >= 0.9
+
+
+def test_screening_recall_on_synthetic_variants():
+    people = list(generate_people(5000, seed=3, duplicate_rate=0))
+    idx = MatchIndex()
+    idx.add_many((p.id, p.entity) for p in people)
+    rng = random.Random(4)
+    hits = 0
+    sample = rng.sample(people, 300)
+    for p in sample:
+        query, _ = make_variant(p.entity, rng)
+        hits += any(eid == p.id for eid, _ in idx.search(query, limit=10))
+    assert hits / len(sample) >= 0.97
+
+
+def test_fit_reestimates_weights_from_the_data():
+    people = list(generate_people(3000, seed=5, duplicate_rate=0.1))
+    idx = MatchIndex()
+    idx.add_many((p.id, p.entity) for p in people)
+    before = idx.model
+    fitted = idx.fit(max_pairs=5000)
+    assert idx.model is fitted and fitted != before
+    levels = fitted.features["name"].levels
+    assert levels["exact"] > levels["close"] > levels["different"]
+    assert fitted.threshold == before.threshold
