@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pcms.reference",
     "pcms.accounts",
     "pcms.audit",
+    "pcms.records",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,7 @@ else:
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+PCMS_ATTACHMENT_MAX_MB = config.integer("PCMS_ATTACHMENT_MAX_MB", 20, minimum=1)
 API_TOKEN_DAYS = config.integer("PCMS_API_TOKEN_DAYS", 90, minimum=1)
 
 LOGGING = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("pcms.accounts.urls")),
+    path("records/", include("pcms.records.urls")),
     path("", include("pcms.core.urls")),
 ]
 

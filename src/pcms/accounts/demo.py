@@ -27,8 +27,9 @@ def load(stdout) -> None:
         _account(username, role, first, last, node, agency)
     for platform in Platform.objects.exclude(pk=node.pk).filter(is_active=True):
         agency = Agency.objects.filter(country=platform.country, kind="police").first()
-        _account(f"officer.{platform.code.lower()}", Role.OFFICER, "Agent", platform.code,
-                 platform, agency)
+        code = platform.code.lower()
+        _account(f"officer.{code}", Role.OFFICER, "Agent", platform.code, platform, agency)
+        _account(f"supervisor.{code}", Role.SUPERVISOR, "Chef", platform.code, platform, agency)
     stdout.write(f"demo accounts ready (password {DEMO_PASSWORD!r})")
 
 

@@ -26,6 +26,9 @@ HANDLING_FIELDS = ("owner_id", "dissemination", "onward_allowed", "judicial_use"
 REPORT_FIELDS = ("title", "narrative", "facts_date", "place", "country", "region", "category",
                  "agency", "source_reliability", "credibility", "dissemination", "onward_allowed",
                  "judicial_use", "hit_notice", "classification")
+# The property of each relation schema that holds its detail (brother, leader, driver...).
+RELATION_DETAIL = {"Family": "relationship", "Associate": "relationship", "Membership": "role",
+                   "Ownership": "role", "Employment": "role", "UnknownLink": "role"}
 
 
 class RecordError(Exception):
@@ -126,7 +129,7 @@ def _new_entity(report: Report, schema_name: str, properties: dict) -> Entity:
     try:
         schema = ftm.get_schema(schema_name)
     except ftm.SchemaError:
-        raise RecordError({"schema": _("Unknown entity type %(name)s.") % {"name": schema_name}})
+        raise RecordError({"schema": _("Unknown entity type %(name)s.") % {"name": schema_name}}) from None
     default_country = report.owner.country_id
     cleaned = ftm.clean_properties(schema, properties, default_country=default_country)
     if cleaned.errors:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import followthemoney
 import phonenumbers
+import yaml
 from followthemoney.model import Model
 from followthemoney.property import Property
 from followthemoney.schema import Schema
@@ -34,19 +35,39 @@ RELATION_SCHEMATA = ("Membership", "Associate", "Family", "Ownership", "UnknownL
 
 
 class ExtendedModel(Model):
-    """followthemoney's model loaded together with the YAML files of our extensions."""
+    """followthemoney's model loaded together with the YAML files of our extensions.
 
-    def __init__(self, *paths: str) -> None:  # noqa: D107 - same attributes as Model
+    An extension file may define a new schema (Firearm) or add properties to an existing one
+    (a VIN on Vehicle): the second is merged into followthemoney's definition before the schema
+    is built, so both kinds are data, not code.
+    """
+
+    def __init__(self, *paths: str) -> None:
         self.path = paths[0]
         self.schemata = {}
         self.properties = set()
         self.qnames = {}
+        configs: dict[str, dict] = {}
         for path in paths:
             for dirpath, _dirs, filenames in os.walk(path):
                 for filename in sorted(filenames):
                     if filename.endswith(".yaml"):
-                        self._load(os.path.join(dirpath, filename))
+                        with open(os.path.join(dirpath, filename), encoding="utf-8") as handle:
+                            for name, config in yaml.safe_load(handle).items():
+                                _merge(configs.setdefault(name, {}), config)
+        for name, config in configs.items():
+            self.schemata[name] = Schema(self, name, config)
         self.generate()
+
+
+def _merge(target: dict, extra: dict) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        elif isinstance(value, list) and isinstance(target.get(key), list):
+            target[key] = target[key] + [item for item in value if item not in target[key]]
+        else:
+            target[key] = value
 
 
 @cache

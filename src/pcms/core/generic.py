@@ -1,0 +1,60 @@
+"""Generic list and detail views that every app declares its pages with.
+
+A list names its base queryset (already limited to what the user may read), its filterset and
+its templates; a detail names how to fetch one readable object. Searching and reading are audited
+here once, so no page forgets it. Objects the user may not read answer 404, exactly like objects
+that do not exist, so that probing reveals nothing.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from pcms.audit.choices import AuditAction
+from pcms.audit.services import record
+
+
+class ObjectListView(LoginRequiredMixin, View):
+    filterset_class = None
+    template_name = ""
+    results_template_name = ""
+    per_page = 50
+    object_type = ""
+
+    def get_queryset(self, request: HttpRequest):
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(request),
+                                         request=request)
+        page = Paginator(filterset.qs, self.per_page).get_page(request.GET.get("page"))
+        if filterset.is_bound:
+            record(AuditAction.SEARCH, request=request, object_type=self.object_type,
+                   detail={"filters": {k: v[:100] for k, v in request.GET.items() if k != "page"},
+                           "shown": len(page.object_list)})
+        context = {"filterset": filterset, "page": page, "objects": page.object_list,
+                   **self.extra_context(request)}
+        template = self.results_template_name if request.htmx else self.template_name
+        return render(request, template, context)
+
+    def extra_context(self, request: HttpRequest) -> dict:
+        return {}
+
+
+class ObjectDetailView(LoginRequiredMixin, View):
+    template_name = ""
+
+    def get_object(self, request: HttpRequest, pk):
+        raise NotImplementedError
+
+    def get_context(self, request: HttpRequest, obj) -> dict:
+        return {}
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        obj = self.get_object(request, pk)
+        if obj is None:
+            raise Http404
+        record(AuditAction.READ, request=request, obj=obj)
+        return render(request, self.template_name, {"object": obj, **self.get_context(request, obj)})

@@ -1,0 +1,3 @@
+"""Import and export pages of records."""
+
+urlpatterns: list = []
