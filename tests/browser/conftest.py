@@ -18,3 +18,9 @@ def sign_in_page(live_server, page):
         page.wait_for_url(f"{live_server.url}/")
 
     return sign_in
+
+
+def sign_out(page) -> None:
+    page.click("#nav-user")
+    page.click("#logout")
+    page.wait_for_url("**/accounts/login/**")
