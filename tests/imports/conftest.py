@@ -46,12 +46,12 @@ def run_import(officer, draft, django_capture_on_commit_callbacks, settings):
     """Upload a file and run the background steps as the worker would; returns the job."""
 
     def run(content: bytes, filename: str = "people.csv", *, columns=None, schema="Person",
-            role="suspect", confirm=True, user=None, report=None, new_report=None):
+            role="suspect", confirm=True, user=None, report=None, create=None):
         user = user or officer
         with django_capture_on_commit_callbacks(execute=True):
             job = actions.create_job(
                 user, filename=filename, chunks=[content], max_bytes=settings.IMPORT_MAX_BYTES,
-                report=None if new_report else (report or draft), new_report=new_report,
+                report=None if create else (report or draft), new_report=create,
                 role=role)
         job.refresh_from_db()
         if job.status == "mapping":

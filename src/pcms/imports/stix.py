@@ -25,6 +25,7 @@ from pcms.records.choices import Dissemination
 from pcms.records.models import Entity, Report
 
 EXTENSION_ID = "extension-definition--6e5b2c1a-9f0d-4c47-8a3e-2d7f4b9c1e05"
+PROPERTIES_ID = "extension-definition--0c8f3e52-7d41-4b6a-9a2e-5f1c3b7d8e90"
 ENTITY_TYPE = "ftm-entity"
 PERSON_SCHEMATA = {"Person"}
 ORGANISATION_SCHEMATA = {"Organization", "Company", "LegalEntity", "PublicBody"}
@@ -37,7 +38,17 @@ EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
     ("properties", stix2.properties.DictionaryProperty()),
 ], extension_name=EXTENSION_ID)
 class FtmEntity:
-    """An entity of a type STIX lacks; its properties are in the extension."""
+    """An entity of a type STIX lacks, with its followthemoney properties."""
+
+
+@stix2.CustomExtension(PROPERTIES_ID, [
+    ("schema", stix2.properties.StringProperty(required=True)),
+    ("properties", stix2.properties.DictionaryProperty(required=True)),
+])
+class FtmProperties:
+    """The followthemoney schema and properties of an entity that STIX has a type for."""
+
+    extension_type = "property-extension"
 
 
 def stable_id(kind: str, *parts: str) -> str:
@@ -53,14 +64,20 @@ def _producer() -> stix2.Identity:
                           description=f"Cooperation platform {node}")
 
 
-def _extension(producer: stix2.Identity) -> stix2.ExtensionDefinition:
-    return stix2.ExtensionDefinition(
-        id=EXTENSION_ID, created_by_ref=producer.id, created=EPOCH, modified=EPOCH,
-        name="followthemoney entity",
-        description="An entity of the followthemoney model (person, vehicle, firearm, phone, "
-                    "document...): its schema and its properties as lists of values.",
-        schema="https://followthemoney.tech/explorer/schemata/", version="1.0.0",
-        extension_types=["new-sdo", "property-extension"])
+def _extensions(producer: stix2.Identity) -> list[stix2.ExtensionDefinition]:
+    common = {"created_by_ref": producer.id, "created": EPOCH, "modified": EPOCH,
+              "schema": "https://followthemoney.tech/explorer/schemata/", "version": "1.0.0"}
+    return [
+        stix2.ExtensionDefinition(
+            id=EXTENSION_ID, name="followthemoney entity", extension_types=["new-sdo"],
+            description="An entity of a followthemoney type that STIX lacks (vehicle, firearm, "
+                        "phone, document, event...): its type and its properties as lists of "
+                        "values.", **common),
+        stix2.ExtensionDefinition(
+            id=PROPERTIES_ID, name="followthemoney properties", extension_types=["property-extension"],
+            description="The followthemoney schema and properties of an object that STIX has a "
+                        "type for (a person as an identity, an address as a location).", **common),
+    ]
 
 
 class _Markings:
@@ -97,8 +114,7 @@ def _times(record_) -> dict:
 
 def _entity_object(entity: Entity, properties: dict, common: dict):
     schema = ftm.get_schema(entity.schema)
-    extension = {EXTENSION_ID: {"extension_type": "property-extension", "schema": entity.schema,
-                                "properties": properties}}
+    extension = {PROPERTIES_ID: FtmProperties(schema=entity.schema, properties=properties)}
     object_id = f"--{entity.pk}"
     if entity.schema in PERSON_SCHEMATA | ORGANISATION_SCHEMATA:
         kind = "individual" if entity.schema in PERSON_SCHEMATA else "organization"
@@ -116,7 +132,7 @@ def _entity_object(entity: Entity, properties: dict, common: dict):
 def to_stix(reports: list[Report], items: list[tuple[Entity, dict]], profile: str) -> bytes:
     producer = _producer()
     markings = _Markings()
-    objects: list = [producer, _extension(producer)]
+    objects: list = [producer, *_extensions(producer)]
     stix_ids: dict[str, str] = {}
     relations: list[tuple[Entity, dict]] = []
     for entity, properties in items:
@@ -129,8 +145,11 @@ def to_stix(reports: list[Report], items: list[tuple[Entity, dict]], profile: st
         obj = _entity_object(entity, properties, common)
         stix_ids[str(entity.pk)] = obj.id
         objects.append(obj)
+    derived: dict[str, list[str]] = {}
     for entity, properties in items:
-        objects += _references(entity, properties, stix_ids, producer, markings)
+        references = _references(entity, properties, stix_ids, producer, markings)
+        derived[str(entity.pk)] = [relationship.id for relationship in references]
+        objects += references
     for entity, properties in relations:
         schema = ftm.get_schema(entity.schema)
         for source in properties[schema.source_prop.name]:
@@ -141,14 +160,14 @@ def to_stix(reports: list[Report], items: list[tuple[Entity, dict]], profile: st
                     source_ref=stix_ids[source], target_ref=stix_ids[target],
                     description=entity.caption, created_by_ref=producer.id,
                     object_marking_refs=markings.refs(entity), **_times(entity),
-                    extensions={EXTENSION_ID: {"extension_type": "property-extension",
-                                               "schema": entity.schema,
-                                               "properties": properties}})
+                    extensions={PROPERTIES_ID: FtmProperties(schema=entity.schema,
+                                                             properties=properties)})
                 stix_ids.setdefault(str(entity.pk), relationship.id)
                 objects.append(relationship)
     exported = {str(entity.pk) for entity, _props in items}
     for report in reports:
-        refs = [stix_ids[pk] for pk in _report_entity_ids(report) if pk in exported and pk in stix_ids]
+        refs = [ref for pk in _report_entity_ids(report) if pk in exported and pk in stix_ids
+                for ref in (stix_ids[pk], *derived.get(pk, []))]
         objects.append(stix2.Report(
             id=f"report--{report.pk}", name=report.title, published=report.validated_at or report.created_at,
             report_types=["threat-report"], object_refs=refs or [producer.id],
