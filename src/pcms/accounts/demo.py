@@ -30,7 +30,7 @@ def load(stdout) -> None:
         code = platform.code.lower()
         _account(f"officer.{code}", Role.OFFICER, "Agent", platform.code, platform, agency)
         _account(f"supervisor.{code}", Role.SUPERVISOR, "Chef", platform.code, platform, agency)
-    stdout.write(f"demo accounts ready (password {DEMO_PASSWORD!r})")
+    stdout.write(f"demo accounts ready (password {DEMO_PASSWORD!r})\n")
 
 
 def _account(username, role, first, last, platform, agency) -> User:

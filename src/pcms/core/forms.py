@@ -16,6 +16,8 @@ def style_fields(form: forms.BaseForm) -> None:
         widget = field.widget
         css = next((c for kind, c in _WIDGET_CLASSES.items() if isinstance(widget, kind)),
                    "form-control")
+        if isinstance(widget, forms.DateInput):
+            widget.input_type = "date"
         if css:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 

@@ -14,6 +14,7 @@ from django.views import View
 
 from pcms.audit.choices import AuditAction
 from pcms.audit.services import record
+from pcms.core.forms import style_fields
 
 
 class ObjectListView(LoginRequiredMixin, View):
@@ -29,6 +30,7 @@ class ObjectListView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(request),
                                          request=request)
+        style_fields(filterset.form)
         page = Paginator(filterset.qs, self.per_page).get_page(request.GET.get("page"))
         if filterset.is_bound:
             record(AuditAction.SEARCH, request=request, object_type=self.object_type,

@@ -53,7 +53,7 @@ def load(stdout) -> None:
         for number in range(REPORTS_PER_PLATFORM):
             _report(rng, platform, author, chief, regions, agencies, people, number)
             count += 1
-    stdout.write(f"{count} demo reports with their entities")
+    stdout.write(f"{count} demo reports with their entities\n")
 
 
 def _report(rng, platform, author, chief, regions, agencies, people, number) -> None:
@@ -78,8 +78,7 @@ def _report(rng, platform, author, chief, regions, agencies, people, number) -> 
     for role in rng.choices(["suspect", "suspect", "victim", "witness"], k=rng.randint(1, 3)):
         person = next(people).entity["properties"]
         properties = {k: v for k, v in person.items()
-                      if k in ("name", "alias", "birthDate", "nationality", "gender", "idNumber",
-                               "phone")}
+                      if k in ("name", "alias", "birthDate", "nationality", "gender", "idNumber")}
         persons.append(actions.add_entity(author, report, "Person", properties, role=role))
     plate = PLATE[platform.code].format(n=rng.randint(1, 9999), a=rng.choice("ABCDEFGH"),
                                         b=rng.choice("KLMNPRST"))
@@ -89,10 +88,14 @@ def _report(rng, platform, author, chief, regions, agencies, people, number) -> 
         "country": [platform.country_id.lower()]}, role="vehicle_used")
     actions.relate(author, report, "Ownership", persons[0], vehicle, {"role": ["conducteur"]})
     if rng.random() < 0.6:
-        phone = actions.add_entity(author, report, "Phone", {
-            "number": [PHONE[platform.code].format(n=rng.randint(0, 9_999_999))]},
-            role="phone_used")
-        actions.relate(author, report, "Ownership", persons[0], phone)
+        dialled = PHONE[platform.code].format(n=rng.randint(0, 9_999_999))
+        try:
+            phone = actions.add_entity(author, report, "Phone", {"number": [dialled]},
+                                       role="phone_used")
+        except actions.RecordError:
+            pass  # a random number outside the country's numbering plan
+        else:
+            actions.relate(author, report, "Ownership", persons[0], phone)
     if category in (ThreatCategory.ARMS_TRAFFICKING, ThreatCategory.TERRORISM):
         actions.add_entity(author, report, "Firearm", {
             "make": ["Kalachnikov"], "model": [rng.choice(["AKM", "AK-47", "Type 56"])],

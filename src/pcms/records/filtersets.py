@@ -23,10 +23,10 @@ class ReportFilterSet(django_filters.FilterSet):
     agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.all())
     owner = django_filters.ModelChoiceFilter(label=_("Owner platform"),
                                              queryset=Platform.objects.all())
-    source_reliability = django_filters.MultipleChoiceFilter(
-        label=_("Source reliability"), choices=SourceReliability.choices)
-    credibility = django_filters.MultipleChoiceFilter(
-        label=_("Information credibility"), choices=InformationCredibility.choices)
+    source_reliability = django_filters.ChoiceFilter(
+        label=_("Source at least"), choices=SourceReliability.choices, lookup_expr="lte")
+    credibility = django_filters.ChoiceFilter(
+        label=_("Information at least"), choices=InformationCredibility.choices, lookup_expr="lte")
 
     class Meta:
         model = Report

@@ -64,7 +64,8 @@ class EntityListView(ObjectListView):
 
     def get_queryset(self, request):
         _require_records(request)
-        return _readable_entities(request).select_related("owner")
+        return (_readable_entities(request).filter(schema__in=ftm.OPERATIONAL_SCHEMATA)
+                .select_related("owner").order_by("-created_at"))
 
 
 class ReportDetailView(ObjectDetailView):
