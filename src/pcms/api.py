@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError
 
 from pcms.accounts.api import BearerToken
 from pcms.accounts.api import router as accounts_router
+from pcms.imports.api import router as imports_router
 from pcms.records.api import router as records_router
 from pcms.reference.api import router as reference_router
 
@@ -33,3 +34,4 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
 api.add_router("/", accounts_router)
 api.add_router("/reference/", reference_router)
 api.add_router("/records/", records_router)
+api.add_router("/", imports_router)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pcms.accounts",
     "pcms.audit",
     "pcms.records",
+    "pcms.imports",
 ]
 
 MIDDLEWARE = [
@@ -145,8 +146,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if config.flag("PCMS_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# Form fields other than files; a larger uploaded file streams to a temporary file, not memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Imports: refused above this size before the body is read, and above this many rows.
+IMPORT_MAX_BYTES = config.integer("PCMS_IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
+IMPORT_MAX_ROWS = config.integer("PCMS_IMPORT_MAX_ROWS", 200_000, minimum=1)
+# Exports: at most this many per user per hour, of at most this many records each.
+EXPORTS_PER_HOUR = config.integer("PCMS_EXPORTS_PER_HOUR", 30, minimum=1)
+EXPORT_MAX_RECORDS = config.integer("PCMS_EXPORT_MAX_RECORDS", 20_000, minimum=1)
 
 # No inline script anywhere: every script is a vendored or project file served from 'self'.
 CONTENT_SECURITY_POLICY = {

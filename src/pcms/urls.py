@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("pcms.accounts.urls")),
     path("records/", include("pcms.records.urls")),
+    path("imports/", include("pcms.imports.urls")),
     path("", include("pcms.core.urls")),
 ]
 

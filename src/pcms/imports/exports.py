@@ -44,7 +44,11 @@ FIXED_COLUMNS = ("id", "schema", "caption", "owner", "handling", "classification
 
 
 class ExportRefused(Exception):
-    """An export that is not made, with the reason to show."""
+    """An export that is not made, with the reason to show and the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -177,7 +181,7 @@ def export(user, *, format: str, profile: str = ExportProfile.FULL, reports: Ite
         raise ExportRefused(_("Unknown export format or profile."))
     if exports_left(user) <= 0:
         raise ExportRefused(_("You have made %(count)d exports in the last hour, the most allowed. "
-                              "Try again later.") % {"count": settings.EXPORTS_PER_HOUR})
+                              "Try again later.") % {"count": settings.EXPORTS_PER_HOUR}, status=429)
     selection = select(user, reports=reports, references=references, entities=entities)
     if len(selection.entities) > settings.EXPORT_MAX_RECORDS:
         raise ExportRefused(_("The selection holds %(count)d records; an export holds at most "

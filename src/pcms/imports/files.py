@@ -33,6 +33,10 @@ class UploadRefused(ValueError):
     """An upload that is not taken: too large, empty, or of a type we do not read."""
 
 
+class UploadTooLarge(UploadRefused):
+    pass
+
+
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g}"
 
@@ -72,7 +76,7 @@ def store_upload(job: ImportJob, chunks: Iterable[bytes], max_bytes: int) -> Non
             for chunk in chunks:
                 size += len(chunk)
                 if size > max_bytes:
-                    raise UploadRefused(too_large_message(max_bytes))
+                    raise UploadTooLarge(too_large_message(max_bytes))
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
