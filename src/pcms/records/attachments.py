@@ -6,6 +6,7 @@ served as a download with no-sniff, to readers of its report only.
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -40,9 +41,20 @@ def detect_type(head: bytes) -> str | None:
     return None
 
 
-@transaction.atomic
-def attach(user, report: Report, upload: UploadedFile, request=None) -> Attachment:
+@dataclass(frozen=True)
+class Checked:
+    """An upload that passed the checks, with what is stored about it."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def check(upload: UploadedFile) -> Checked:
+    """Refuse a file over the size limit or of a type that is not a photo or a PDF."""
     limit = settings.PCMS_ATTACHMENT_MAX_MB * 1024 * 1024
+    name = get_valid_filename(upload.name.replace("\\", "/").rsplit("/", 1)[-1])[:200] or "file"
     if upload.size > limit:
         raise AttachmentError(_("The file is larger than %(mb)d MB.") % {
             "mb": settings.PCMS_ATTACHMENT_MAX_MB})
@@ -56,13 +68,19 @@ def attach(user, report: Report, upload: UploadedFile, request=None) -> Attachme
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    name = get_valid_filename(upload.name.replace("\\", "/").rsplit("/", 1)[-1])[:200] or "file"
-    attachment = Attachment(report=report, filename=name, content_type=content_type,
-                            size=upload.size, sha256=digest.hexdigest(), uploaded_by=user)
+    return Checked(name, content_type, upload.size, digest.hexdigest())
+
+
+@transaction.atomic
+def attach(user, report: Report, upload: UploadedFile, request=None) -> Attachment:
+    checked = check(upload)
+    attachment = Attachment(report=report, filename=checked.filename,
+                            content_type=checked.content_type, size=checked.size,
+                            sha256=checked.sha256, uploaded_by=user)
     attachment.file.save(attachment.sha256, upload, save=False)
     attachment.save()
     record(AuditAction.CREATE, request=request, actor=user, obj=attachment,
-           detail={"report": str(report.pk), "size": upload.size, "sha256": attachment.sha256})
+           detail={"report": str(report.pk), "size": checked.size, "sha256": checked.sha256})
     return attachment
 
 

@@ -2,9 +2,12 @@
 
 One place decides, and every path uses it: pages, API, search, matching, exports and federation
 filter their querysets through `readable()` or ask `can_read()`. A user reads the records of
-their own platform, and validated records of other platforms whose owner addressed them to the
-user's platform, always within the user's clearance.
+their own platform, validated records of other platforms whose owner addressed them to the
+user's platform, and validated records sent to the user's platform within the rules (a grant,
+registered by the capability that sends them), always within the user's clearance.
 """
+
+from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -32,11 +35,34 @@ def addressed_to(model, platform) -> Q:
     return Q(status=Status.VALIDATED) & audience
 
 
+# (model, platform) -> Q of the records of `model` granted to `platform` beyond their audience.
+GrantCondition = Callable[[type, object], Q]
+_GRANTS: list[GrantCondition] = []
+
+
+def register_grant(condition: GrantCondition) -> None:
+    """Let a capability open records to a platform (exchange: a record sent within the rules)."""
+    if condition not in _GRANTS:
+        _GRANTS.append(condition)
+
+
+def audience(model, platform) -> Q:
+    """Every record of `model` that `platform` may read, whoever of its users asks."""
+    allowed = Q(owner_id=platform.pk) | addressed_to(model, platform)
+    for condition in _GRANTS:
+        allowed |= Q(status=Status.VALIDATED) & condition(model, platform)
+    return allowed
+
+
+def in_audience(record, platform) -> bool:
+    return type(record).objects.filter(audience(type(record), platform), pk=record.pk).exists()
+
+
 def readable(queryset: QuerySet, user) -> QuerySet:
     """The part of `queryset` (of Report or Entity) that `user` may read."""
     if not may_use_records(user):
         return queryset.none()
-    allowed = Q(owner_id=user.platform_id) | addressed_to(queryset.model, user.platform)
+    allowed = audience(queryset.model, user.platform)
     return queryset.filter(allowed, classification__lte=user.clearance)
 
 
