@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from pcms.core.navigation import menu_for
+from pcms.core.navigation import entries_for
 
 
 def platform(request: HttpRequest) -> dict:
@@ -12,6 +12,6 @@ def platform(request: HttpRequest) -> dict:
         "PCMS_NODE": settings.PCMS_NODE,
         "PCMS_DEMO": settings.DEMO,
         "PCMS_REQUIRE_2FA": settings.PCMS_REQUIRE_2FA,
-        "menu": menu_for(user) if signed_in else [],
+        "menu": entries_for(user) if signed_in else [],
         "unread_notifications": user.notifications.unread().count() if signed_in else 0,
     }

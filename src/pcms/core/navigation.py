@@ -2,10 +2,11 @@
 
 An app adds its menu entries and home-page panels in its AppConfig.ready(); the layout shows each
 user only the entries and panels of their roles. A new capability plugs in without editing the
-layout.
+layout. An entry may show a count (what awaits the user) from a callable it registers.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
@@ -17,6 +18,7 @@ class MenuItem:
     icon: str
     roles: tuple[str, ...] = ()  # empty: every signed-in user
     order: int = 100
+    badge: Callable[[object], int] | None = field(default=None, compare=False)  # user -> count
 
     @property
     def url(self) -> str:
@@ -51,6 +53,21 @@ def _allowed(user, roles: tuple[str, ...]) -> bool:
 
 def menu_for(user) -> list[MenuItem]:
     return sorted((item for item in _MENU if _allowed(user, item.roles)), key=lambda i: i.order)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A menu item as one user sees it, with its count (0 when it has none)."""
+
+    label: str
+    url: str
+    icon: str
+    count: int = 0
+
+
+def entries_for(user) -> list[MenuEntry]:
+    return [MenuEntry(item.label, item.url, item.icon, item.badge(user) if item.badge else 0)
+            for item in menu_for(user)]
 
 
 def panels_for(user) -> list[HomePanel]:
