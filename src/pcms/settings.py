@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pcms.reference",
     "pcms.accounts",
     "pcms.audit",
+    "pcms.training",
     "pcms.records",
     "pcms.imports",
 ]

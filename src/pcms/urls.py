@@ -3,12 +3,15 @@ from django.urls import include, path
 
 from pcms.api import api
 from pcms.core import views as core_views
+from pcms.training import views as training_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("pcms.accounts.urls")),
+    path("training/", include("pcms.training.urls")),
+    path("verify/<str:code>/", training_views.verify, name="verify"),
     path("records/", include("pcms.records.urls")),
     path("imports/", include("pcms.imports.urls")),
     path("", include("pcms.core.urls")),

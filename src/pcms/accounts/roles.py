@@ -5,9 +5,11 @@ A role is a Django group of the same name. Each app declares what its roles may 
 declarations after every migration, so adding a capability adds no code here.
 """
 
+from collections.abc import Callable
 from importlib import import_module
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,3 +55,38 @@ def sync_role_groups(sender=None, **kwargs) -> None:
                 )
             )
         group.permissions.set(wanted)
+
+
+# A check takes (user, role, platform) and returns why the role may not be granted, or None.
+GrantCheck = Callable[[object, str, object], str | None]
+_GRANT_CHECKS: list[GrantCheck] = []
+
+
+def register_grant_check(check: GrantCheck) -> None:
+    """Let an app veto a role (e.g. training requires a course before the officer role)."""
+    if check not in _GRANT_CHECKS:
+        _GRANT_CHECKS.append(check)
+
+
+def grant_errors(user, roles, platform=None) -> list[str]:
+    """Why `user` may not receive `roles` on `platform` (their own platform by default)."""
+    platform = platform if platform is not None else user.platform
+    return [error for role in roles for check in _GRANT_CHECKS
+            if (error := check(user, str(role), platform))]
+
+
+def enforce_grant_checks(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+    """Refuse a role given through any path (form, service, shell) when a check vetoes it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    if action != "pre_add" or not pk_set or not _GRANT_CHECKS:
+        return
+    if reverse:
+        users, groups = get_user_model().objects.filter(pk__in=pk_set), [instance]
+    else:
+        users, groups = [instance], list(Group.objects.filter(pk__in=pk_set))
+    roles = [group.name for group in groups if group.name in Role.values]
+    errors = [error for user in users for error in grant_errors(user, roles)]
+    if errors:
+        raise ValidationError(errors)

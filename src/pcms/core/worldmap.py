@@ -86,10 +86,12 @@ def choropleth_svg(values: dict[str, int], *, bounds=(-180, -60, 180, 85), width
             paths.append(f'<path d="{d}" fill="{colour}" stroke="#fff" stroke-width="0.15">'
                          f"<title>{escape(name)}{': ' + str(value) if value else ''}</title></path>")
     height_mm = round(width_mm * (north - south) / (east - west))
+    unit = (east - west) / 100  # legend sizes scale with the area shown
     keys = "".join(
-        f'<rect x="{west + 2 + i * 14}" y="{-south - 6}" width="3" height="3" fill="{colour}"/>'
-        f'<text x="{west + 6 + i * 14}" y="{-south - 3.6}" font-size="2.6">'
-        f"{low if low == high else f'{low}–{high}'}</text>"
+        f'<rect x="{west + unit * (2 + i * 16):.2f}" y="{-south - unit * 5:.2f}" width="{unit * 2.4:.2f}" '
+        f'height="{unit * 2.4:.2f}" fill="{colour}" stroke="#999" stroke-width="{unit * .1:.2f}"/>'
+        f'<text x="{west + unit * (5.2 + i * 16):.2f}" y="{-south - unit * 3:.2f}" '
+        f'font-size="{unit * 2.2:.2f}" fill="#333">{low if low == high else f"{low}–{high}"}</text>'
         for i, (low, high, colour) in enumerate(legend))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{west} {-north} {east - west} '
             f'{north - south}" width="{width_mm}mm" height="{height_mm}mm" direction="ltr">'
