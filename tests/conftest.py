@@ -44,6 +44,23 @@ def _append_only_audit(request):
         guards.remove(connection)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_match_index(request, tmp_path):
+    """Each test gets its own data folder for the node's match index, like a new node."""
+    if "settings" not in request.fixturenames and not {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    ):
+        yield
+        return
+    from pcms.screening import nodeindex
+
+    settings = request.getfixturevalue("settings")
+    settings.DATA_DIR = tmp_path
+    nodeindex.reset()
+    yield
+    nodeindex.reset()
+
+
 def current_totp(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 

@@ -9,6 +9,7 @@ from pcms.accounts.api import router as accounts_router
 from pcms.imports.api import router as imports_router
 from pcms.records.api import router as records_router
 from pcms.reference.api import router as reference_router
+from pcms.screening.api import router as screening_router
 from pcms.training.api import router as training_router
 
 api = NinjaAPI(
@@ -35,5 +36,6 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
 api.add_router("/", accounts_router)
 api.add_router("/reference/", reference_router)
 api.add_router("/records/", records_router)
+api.add_router("/", screening_router)
 api.add_router("/", imports_router)
 api.add_router("/training/", training_router)

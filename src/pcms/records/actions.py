@@ -122,6 +122,7 @@ def add_entity(user, report: Report, schema_name: str, properties: dict, role: s
             raise RecordError({"role": _("Unknown role %(role)s.") % {"role": role}})
         Mention.objects.create(report=report, entity=entity, role=role)
     record(AuditAction.CREATE, request=request, actor=user, obj=entity)
+    transaction.on_commit(lambda: record_changed.send(Entity, instance=entity, actor=user))
     return entity
 
 
@@ -289,3 +290,42 @@ def snapshot(report: Report) -> dict:
             for m in report.mentions.select_related("entity").order_by("id")
         ],
     }
+
+
+@transaction.atomic
+def merge_entities(user, keep: Entity, duplicate: Entity, request=None) -> Entity:
+    """Fold `duplicate` into `keep`: one record, every mention and relation kept, both spellings
+    kept as values. Only within the owner platform, by an officer or supervisor."""
+    _require(can_edit(user, keep) and can_edit(user, duplicate),
+             _("Only the owner platform merges its records."))
+    if keep.schema != duplicate.schema or keep.pk == duplicate.pk:
+        raise RecordError({"schema": _("Only two different records of the same type merge.")})
+    properties = {name: list(values) for name, values in keep.properties.items()}
+    for name, values in duplicate.properties.items():
+        properties.setdefault(name, [])
+        properties[name] += [value for value in values if value not in properties[name]]
+    written = {name: list(values) for name, values in keep.written.items()}
+    for name, values in duplicate.written.items():
+        written.setdefault(name, [])
+        written[name] += [value for value in values if value not in written[name]]
+    keep.properties, keep.written = properties, written
+    keep.save()
+    for mention in Mention.objects.filter(entity=duplicate):
+        Mention.objects.get_or_create(report_id=mention.report_id, entity=keep, role=mention.role)
+    Link.objects.filter(source=duplicate).update(source=keep)
+    Link.objects.filter(target=duplicate).update(target=keep)
+    for relation in Entity.objects.filter(pk__in=Link.objects.filter(via__isnull=False, source=keep)
+                                          .values("via")):
+        relation.properties = {
+            name: [str(keep.pk) if value == str(duplicate.pk) else value for value in values]
+            for name, values in relation.properties.items()}
+        relation.save(update_fields=["properties"])
+    duplicate_id = duplicate.pk
+    duplicate.delete()
+    index_entity(keep)
+    record(AuditAction.UPDATE, request=request, actor=user, obj=keep,
+           detail={"merged": str(duplicate_id)})
+    record(AuditAction.DELETE, request=request, actor=user, object_type="records.entity",
+           object_id=duplicate_id, detail={"merged_into": str(keep.pk)})
+    transaction.on_commit(lambda: record_changed.send(Entity, instance=keep, actor=user))
+    return keep

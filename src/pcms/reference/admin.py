@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from pcms.core.admin import AuditedModelAdmin
-from pcms.reference.models import Agency, Country, Platform, Region
+from pcms.reference.models import Agency, Country, Platform, Purpose, Region
 
 
 @admin.register(Platform)
@@ -29,3 +29,10 @@ class RegionAdmin(AuditedModelAdmin):
     list_display = ("code", "name_fr", "name_ar", "country", "category")
     list_filter = ("country",)
     search_fields = ("code", "name_fr", "name_en", "name_ar")
+
+
+@admin.register(Purpose)
+class PurposeAdmin(AuditedModelAdmin):
+    list_display = ("code", "name_fr", "legal_basis", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name_fr", "name_en", "name_ar", "legal_basis")

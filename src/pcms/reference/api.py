@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from pcms.reference.models import Agency, Country, Platform, Region
+from pcms.reference.models import Agency, Country, Platform, Purpose, Region
 
 
 class NamedOut(Schema):
@@ -76,4 +76,17 @@ def regions(request: HttpRequest, country: str | None = None):
         RegionOut(code=r.code, name_fr=r.name_fr, name_en=r.name_en, name_ar=r.name_ar,
                   country=r.country_id, category=r.category)
         for r in queryset
+    ]
+
+
+class PurposeOut(NamedOut):
+    legal_basis: str
+
+
+@router.get("/purposes", response=list[PurposeOut], summary="Purposes and legal bases")
+def purposes(request: HttpRequest):
+    return [
+        PurposeOut(code=p.code, name_fr=p.name_fr, name_en=p.name_en, name_ar=p.name_ar,
+                   legal_basis=p.legal_basis)
+        for p in Purpose.objects.filter(is_active=True)
     ]

@@ -55,7 +55,7 @@ def _region_rows(member_states: list[str]):
 
 
 def load_reference_data(sender=None, **kwargs) -> None:
-    from pcms.reference.models import Agency, Country, Platform, Region
+    from pcms.reference.models import Agency, Country, Platform, Purpose, Region
 
     using = kwargs.get("using", "default")
     _create_missing(Country, "code", _country_rows(), using)
@@ -84,6 +84,11 @@ def load_reference_data(sender=None, **kwargs) -> None:
         for item in config["agencies"]
     )
     _create_missing(Agency, "code", agencies, using)
+    purposes = yaml.safe_load((DATA / "purposes.yml").read_text(encoding="utf-8"))
+    _create_missing(Purpose, "code", (
+        {"code": item["code"], "legal_basis": item.get("legal_basis", ""),
+         **{f"name_{lang}": text for lang, text in item["name"].items()}}
+        for item in purposes), using)
 
 
 def _create_missing(model, key: str, rows, using: str) -> None:

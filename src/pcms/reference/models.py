@@ -84,3 +84,19 @@ class Agency(LocalizedName):
         ordering = ["country_id", "kind", "name_fr"]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
+
+
+class Purpose(LocalizedName):
+    """Why a record is kept, a person screened or a request made, and on which legal basis.
+
+    The list is configured by the administrator; every report, screening and request names one.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name_fr"]
+        verbose_name = _("purpose")
+        verbose_name_plural = _("purposes")
