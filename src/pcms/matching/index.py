@@ -37,6 +37,7 @@ Thread safety: every public method takes the index's lock.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import threading
@@ -48,13 +49,15 @@ from typing import Any
 import numpy as np
 
 from .features import Record, compare_features, compatible, prepare
-from .keys import CODE, WEIGHTS, record_keys
+from .keys import CODE, NAME_PAIR, NAME_PAIR_YEAR, SINGLE, WEIGHTS, record_keys
 from .match import compare
 from .score import ScoringModel, default_model
 from .train import estimate
 from .types import EntityData, InvalidEntity, MatchResult
 
 FORMAT_VERSION = 1
+#: Key types that imply the whole name may agree (for the dedupe pre-filter).
+_WHOLE_NAME_KEYS = np.array([NAME_PAIR, NAME_PAIR_YEAR, SINGLE, CODE])
 #: Facts kept per row for the vectorised pre-filter: year, month, day, sex, nationality.
 _FACTS = 5
 _MAX_WORDS = 1 << 22
@@ -82,6 +85,15 @@ def _facts(record: Record) -> tuple[int, int, int, int, int]:
     return year, month, day, sex, country
 
 
+#: The index whose pairs forked dedupe workers compare (set only during `dedupe`).
+_FORKED: MatchIndex | None = None
+
+
+def _compare_forked(pairs: np.ndarray) -> list[tuple[str, str, MatchResult]]:
+    assert _FORKED is not None
+    return _FORKED._compare_pairs(pairs)
+
+
 class MatchIndex:
     """An index of entities for screening (`search`) and deduplication (`dedupe`)."""
 
@@ -91,7 +103,7 @@ class MatchIndex:
         *,
         region: str | None = None,
         model: ScoringModel | None = None,
-        candidates: int = 50,
+        candidates: int = 30,
         max_postings: int = 20_000,
         cache_size: int = 100_000,
     ) -> None:
@@ -198,22 +210,44 @@ class MatchIndex:
         results.sort(key=lambda item: -item[1].score)
         return results[:limit]
 
-    def dedupe(self, *, min_weight: int = 2, max_block: int = 200) -> Iterator[tuple[str, str, MatchResult]]:
+    def dedupe(
+        self, *, max_block: int = 200, workers: int | None = None
+    ) -> Iterator[tuple[str, str, MatchResult]]:
         """Pairs of stored entities that match, as (id_a, id_b, result).
 
-        Pairs are drawn from blocks of at most `max_block` rows sharing a key,
-        and compared when their shared keys weigh at least `min_weight`.
+        Candidates are the pairs sharing a blocking key in a block of at most
+        `max_block` rows that pass the pre-filter (`_plausible`); they get the
+        full comparison, spread over `workers` forked processes (default: one
+        per core; where fork is unavailable, in this process).
         """
+        global _FORKED
         with self._lock:
             self._merge()
-            pairs = self._candidate_pairs(min_weight, max_block)
-            for a, b in pairs.tolist():
-                ra, rb = self._record(a), self._record(b)
-                if not compatible(ra, rb):
-                    continue
+            pairs = self._candidate_pairs(max_block)
+            workers = workers or os.cpu_count() or 1
+            methods = multiprocessing.get_all_start_methods()
+            if workers < 2 or len(pairs) < 10_000 or "fork" not in methods:
+                yield from self._compare_pairs(pairs)
+                return
+            _FORKED = self
+            try:
+                context = multiprocessing.get_context("fork")
+                with context.Pool(workers) as pool:
+                    chunks = np.array_split(pairs, workers * 16)
+                    for batch in pool.imap_unordered(_compare_forked, chunks):
+                        yield from batch
+            finally:
+                _FORKED = None
+
+    def _compare_pairs(self, pairs: np.ndarray) -> list[tuple[str, str, MatchResult]]:
+        out = []
+        for a, b in pairs.tolist():
+            ra, rb = self._record(a), self._record(b)
+            if compatible(ra, rb):
                 result = compare(ra, rb, model=self.model)
                 if result.is_match:
-                    yield self._ids[a] or "", self._ids[b] or "", result
+                    out.append((self._ids[a] or "", self._ids[b] or "", result))
+        return out
 
     def fit(self, *, max_pairs: int = 50_000, iterations: int = 25, seed: int = 0) -> ScoringModel:
         """Re-estimate the model's weights on this index's own candidate pairs (EM).
@@ -224,7 +258,12 @@ class MatchIndex:
         """
         with self._lock:
             self._merge()
-            pairs = self._candidate_pairs(1, 200, plausible_only=False)
+            keys = self._keys[self._alive[self._key_rows]]
+            _, sizes = np.unique(keys, return_counts=True)
+            sizes = sizes[(sizes >= 2) & (sizes <= 200)]
+            total = float((sizes * (sizes - 1) // 2).sum())
+            sample = min(1.0, 1.5 * max_pairs / total) if total else 1.0
+            pairs = self._candidate_pairs(200, plausible_only=False, sample=sample, seed=seed)
             if len(pairs) > max_pairs:
                 rng = np.random.default_rng(seed)
                 pairs = pairs[rng.choice(len(pairs), max_pairs, replace=False)]
@@ -236,11 +275,11 @@ class MatchIndex:
             self.model = estimate(self.model, outcomes, iterations)
             return self.model
 
-    def candidate_pair_count(self, *, min_weight: int = 2, max_block: int = 200) -> int:
+    def candidate_pair_count(self, *, max_block: int = 200) -> int:
         """How many pairs `dedupe` would compare (for capacity planning)."""
         with self._lock:
             self._merge()
-            return len(self._candidate_pairs(min_weight, max_block))
+            return len(self._candidate_pairs(max_block))
 
     def save(self) -> None:
         """Write a snapshot of the index to its directory and start a new journal."""
@@ -415,13 +454,23 @@ class MatchIndex:
         score = np.bincount(inverse, weights=np.concatenate(weights))
         alive = self._alive[found_rows]
         found_rows, score = found_rows[alive], score[alive]
+        # Rank by shared keys and by what birth date, sex and nationality say.
+        query_facts = np.asarray([_facts(query)], dtype=np.int16)
+        score = score + self._fact_weights(query_facts, self._facts[found_rows])
         if len(found_rows) > self.candidates:
             top = np.argpartition(-score, self.candidates)[: self.candidates]
             found_rows, score = found_rows[top], score[top]
         return found_rows[np.argsort(-score, kind="stable")]
 
-    def _candidate_pairs(self, min_weight: int, max_block: int, plausible_only: bool = True) -> np.ndarray:
-        """Row pairs (a < b) that share keys weighing at least `min_weight`."""
+    def _candidate_pairs(
+        self, max_block: int, plausible_only: bool = True, sample: float = 1.0, seed: int = 0
+    ) -> np.ndarray:
+        """Row pairs (a < b) that share a key in a block of at most `max_block` rows.
+
+        With `plausible_only`, a pair is kept only if, judged from the key it
+        shares and the facts of both rows, it could still reach the threshold
+        (see `_plausible`). `sample` keeps that share of the pairs at random.
+        """
         keys, rows = self._keys, self._key_rows
         if len(keys) < 2:
             return np.zeros((0, 2), dtype=np.int64)
@@ -429,42 +478,36 @@ class MatchIndex:
         keys, rows = keys[alive], rows[alive]
         starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
         sizes = np.diff(np.concatenate([starts, [len(keys)]]))
+        rng = np.random.default_rng(seed)
         codes: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
         n_rows = np.int64(len(self._ids))
         for size in np.unique(sizes).tolist():
             if size < 2 or size > max_block:
                 continue
-            block_starts = starts[sizes == size]
-            members = rows[block_starts[:, None] + np.arange(size)[None, :]].astype(np.int64)
             ia, ib = np.triu_indices(size, k=1)
-            a, b = members[:, ia], members[:, ib]
-            lo, hi = np.minimum(a, b), np.maximum(a, b)
-            kind = (keys[block_starts] >> np.uint64(60)).astype(np.int64)
-            w = np.repeat(_WEIGHT_TABLE[kind], len(ia))
-            codes.append((lo * n_rows + hi).ravel())
-            weights.append(w)
+            group = starts[sizes == size]
+            step = max(1, 4_000_000 // len(ia))
+            for chunk in range(0, len(group), step):
+                block_starts = group[chunk : chunk + step]
+                members = rows[block_starts[:, None] + np.arange(size)[None, :]].astype(np.int64)
+                a, b = members[:, ia].ravel(), members[:, ib].ravel()
+                lo, hi = np.minimum(a, b), np.maximum(a, b)
+                kinds = np.repeat((keys[block_starts] >> np.uint64(60)).astype(np.int64), len(ia))
+                keep = self._plausible(lo, hi, kinds) if plausible_only else np.ones(len(lo), bool)
+                if sample < 1.0:
+                    keep &= rng.random(len(lo)) < sample
+                codes.append(np.unique(lo[keep] * n_rows + hi[keep]))
         if not codes:
             return np.zeros((0, 2), dtype=np.int64)
-        all_codes = np.concatenate(codes)
-        all_weights = np.concatenate(weights)
-        order = np.argsort(all_codes, kind="stable")
-        all_codes, all_weights = all_codes[order], all_weights[order]
-        first = np.flatnonzero(np.concatenate([[True], all_codes[1:] != all_codes[:-1]]))
-        totals = np.add.reduceat(all_weights, first)
-        keep = totals >= min_weight
-        chosen, totals = all_codes[first][keep], totals[keep]
-        pairs = np.stack([chosen // n_rows, chosen % n_rows], axis=1)
-        return pairs[self._plausible(pairs, totals)] if plausible_only else pairs
+        chosen = np.unique(np.concatenate(codes))
+        return np.stack([chosen // n_rows, chosen % n_rows], axis=1)
 
-    def _plausible(self, pairs: np.ndarray, key_weight: np.ndarray) -> np.ndarray:
-        """Pairs whose best possible score still reaches the threshold.
+    def _fact_weights(self, fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
+        """Best weights that birth date, sex and nationality can reach, per pair of fact rows.
 
-        Uses the facts kept per row (birth date, sex, nationality) with the
-        model's weights, and assumes the best for names and identifiers, so
-        it never drops a pair that the full comparison would accept.
+        Exact for sex and nationality; for dates, an upper bound (a day that
+        differs is counted as one typing error apart).
         """
-        fa, fb = self._facts[pairs[:, 0]], self._facts[pairs[:, 1]]
         weights = self.model.features
         date = weights["birth_date"].levels
         ya, ma, da = fa[:, 0], fa[:, 1], fa[:, 2]
@@ -480,19 +523,34 @@ class MatchIndex:
         )
         near_year = (np.abs(ya - yb) <= 1) | (ya % 100 == (yb % 10) * 10 + (yb // 10) % 10)
         full_w = np.where(same_year | ((ma == mb) & (da == db) & near_year), full_best, date["different"])
-        date_w = np.where(
+        total = np.where(
             full,
             full_w,
             np.where(known, np.where(partial_ok, date["compatible"], date["different"]), 0.0),
         )
-        best = self.model.prior + max(weights["name"].levels.values()) + date_w
         for col, code in ((3, "gender"), (4, "nationality")):
             a, b = fa[:, col], fb[:, col]
             levels = weights[code].levels
             both = (a > 0) & (b > 0)
-            best = best + np.where(both, np.where(a == b, levels["agree"], levels["different"]), 0)
+            total = total + np.where(both, np.where(a == b, levels["agree"], levels["different"]), 0)
+        return total
+
+    def _plausible(self, lo: np.ndarray, hi: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+        """Could the pair reach the threshold, given the key it shares and its facts?
+
+        Birth dates, sex and nationality are scored with the model's weights.
+        The name is assumed to agree fully when the shared key holds two name
+        words (or is a one-word name, or an identifier); otherwise, since no
+        two name words agree, at best as a close spelling. Identifiers are
+        assumed to agree when the shared key is one.
+        """
+        weights = self.model.features
+        names = weights["name"].levels
+        whole_name = np.isin(kinds, _WHOLE_NAME_KEYS)
+        best = self.model.prior + self._fact_weights(self._facts[lo], self._facts[hi])
+        best = best + np.where(whole_name, names["exact"], names["close"])
         codes = max(weights["identifier"].levels["exact"], weights["phone"].levels["exact"])
-        best = best + np.where(key_weight >= WEIGHTS[CODE], codes, 0.0)
+        best = best + np.where(kinds == CODE, codes, 0.0)
         return best >= np.log2(self.model.threshold / (1 - self.model.threshold))
 
     # -- persistence internals --------------------------------------------

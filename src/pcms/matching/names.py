@@ -57,7 +57,7 @@ class NameToken:
     #: Canonical name group, if the word is a known name.
     group: str | None
     #: True when `group` comes from the exact spelling, False when guessed
-    #: from the skeleton.
+    #: from the skeleton (then it only serves as a blocking key).
     group_exact: bool
     #: Written in Arabic script.
     arabic: bool
@@ -69,7 +69,7 @@ class NameToken:
         """Blocking key: the name group, else the skeleton, else the spelling."""
         if self.group:
             return "g:" + self.group
-        return "s:" + self.skeleton if len(self.skeleton) >= 2 else "l:" + self.latin
+        return "s:" + self.skeleton if self.skeleton else "l:" + self.latin
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +159,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         latin=latin,
         arabic=arabic,
-        skeleton={s: next(iter(g)) for s, g in skeletons.items() if len(g) == 1 and len(s) >= 3},
+        skeleton={s: next(iter(g)) for s, g in skeletons.items() if len(g) == 1 and len(s) >= 2},
         lineage=lineage,
         abbreviations=frozenset(str(k) for k in particles["lineage_abbreviations"]),
         join_next=frozenset(word_key(str(f)) for f in particles["join_with_next"]),
@@ -282,10 +282,8 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     """How alike two name words are (0..1), and why, in a few words."""
     if a.latin == b.latin and a.arabic == b.arabic:
         return 1.0, "same"
-    if a.group and a.group == b.group:
-        if a.group_exact and b.group_exact:
-            return 0.95, "same name, other spelling"
-        return 0.88, "similar spelling"
+    if a.group and a.group == b.group and a.group_exact and b.group_exact:
+        return 0.95, "same name, other spelling"
     if a.initial or b.initial:
         return (0.6, "initial") if a.latin[:1] == b.latin[:1] else (0.0, "different")
     distinct = a.group_exact and b.group_exact and a.group != b.group

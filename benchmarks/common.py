@@ -1,0 +1,47 @@
+"""Helpers shared by the benchmarks: machine description, memory, tables."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+
+
+def machine() -> dict[str, str]:
+    """CPU model, core count and memory of this machine."""
+    cpu = "unknown"
+    memory = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next(
+                (line.split(":", 1)[1].strip() for line in f if line.startswith("model name")),
+                cpu,
+            )
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            memory = f"{int(f.readline().split()[1]) / 2**20:.1f} GiB"
+    except (OSError, IndexError, ValueError):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "python": platform.python_version(),
+    }
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def markdown_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
