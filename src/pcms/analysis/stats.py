@@ -1,0 +1,210 @@
+"""The dashboard's figures: reports counted by period, threat category, country and region.
+
+Need-to-know holds for aggregates as for records: every figure counts only reports the user may
+read (`pcms.records.visibility.readable`), so a count never reveals that records exist elsewhere.
+Counts of other platforms' records that were not addressed to the user are not shown at all, not
+even as totals: a total per country or per category would say where another platform is working.
+
+All the figures of one page come from a single grouped query (period bucket, category, country,
+region), then are summed in Python: one pass over the reports whatever the number of tables.
+The period bucket is cut from the ISO date text, so neither SQLite nor PostgreSQL calls a function
+per row.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import CharField, Count, QuerySet
+from django.db.models.functions import Cast, Substr
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from pcms.records.choices import ThreatCategory
+from pcms.records.models import Report
+from pcms.records.visibility import readable
+from pcms.reference.models import Country, Region
+
+DAILY_UP_TO_DAYS = 45
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard shows: a period of facts, and optionally one category or one country."""
+
+    start: date | None = None
+    end: date | None = None
+    category: str = ""
+    country: str = ""
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        if self.start:
+            queryset = queryset.filter(facts_date__gte=self.start)
+        if self.end:
+            queryset = queryset.filter(facts_date__lte=self.end)
+        if self.category:
+            queryset = queryset.filter(category=self.category)
+        if self.country:
+            queryset = queryset.filter(country_id=self.country)
+        return queryset
+
+    def query(self) -> str:
+        """The filters as a query string, for links to exports and to the map."""
+        values = {"start": self.start and self.start.isoformat(), "end": self.end and self.end.isoformat(),
+                  "category": self.category, "country": self.country}
+        return urlencode({key: value for key, value in values.items() if value})
+
+    @property
+    def daily(self) -> bool:
+        return bool(self.start and self.end and (self.end - self.start).days < DAILY_UP_TO_DAYS)
+
+
+def default_filters(today: date | None = None) -> Filters:
+    """The last twelve months, this one included."""
+    today = today or timezone.localdate()
+    start = date(today.year - 1, today.month, 1) + timedelta(days=31)
+    return Filters(start=start.replace(day=1), end=today)
+
+
+@dataclass
+class Table:
+    """A table of the dashboard, exported as is to CSV and XLSX."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+def reports_for(user, filters: Filters) -> QuerySet:
+    """The reports `user` may read that match `filters`."""
+    return filters.apply(readable(Report.objects.all(), user))
+
+
+@dataclass
+class Figures:
+    """Report counts grouped by (period bucket, category, country, region)."""
+
+    filters: Filters
+    cells: list[tuple[str, str, str | None, str | None, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(cell[4] for cell in self.cells)
+
+    def _sum(self, index: int) -> Counter:
+        counts: Counter = Counter()
+        for cell in self.cells:
+            counts[cell[index]] += cell[4]
+        return counts
+
+    def by_category(self) -> Table:
+        counts = self._sum(1)
+        total = sum(counts.values())
+        rows = [[ThreatCategory(key).label, count, _share(count, total)]
+                for key, count in counts.most_common() if key in ThreatCategory.values]
+        return Table("by_category", _("Reports by threat category"),
+                     [_("Threat category"), _("Reports"), _("Share (%)")], rows)
+
+    def by_country(self) -> Table:
+        counts = self._sum(2)
+        names = {c.code: c.name for c in Country.objects.filter(code__in=[k for k in counts if k])}
+        total = sum(counts.values())
+        rows = [[names.get(key, _("Not stated")) if key else _("Not stated"), count,
+                 _share(count, total)] for key, count in counts.most_common()]
+        return Table("by_country", _("Reports by country"),
+                     [_("Country"), _("Reports"), _("Share (%)")], rows)
+
+    def region_counts(self) -> Counter:
+        return Counter({key: count for key, count in self._sum(3).items() if key})
+
+    def by_region(self) -> Table:
+        counts = self.region_counts()
+        regions = Region.objects.filter(code__in=list(counts)).select_related("country")
+        rows = sorted(([region.name, region.country.name, counts[region.code]] for region in regions),
+                      key=lambda row: (-row[2], row[0]))
+        return Table("by_region", _("Reports by region"), [_("Region"), _("Country"), _("Reports")],
+                     rows)
+
+    def buckets(self) -> list[str]:
+        """Every period bucket from the start to the end, empty ones included."""
+        present = sorted({cell[0] for cell in self.cells})
+        start = self.filters.start or (date.fromisoformat(_as_day(present[0])) if present else None)
+        end = self.filters.end or (date.fromisoformat(_as_day(present[-1])) if present else None)
+        if not start or not end or start > end:
+            return present
+        result = []
+        if self.filters.daily:
+            day = start
+            while day <= end:
+                result.append(day.isoformat())
+                day += timedelta(days=1)
+        else:
+            month = start.replace(day=1)
+            while month <= end:
+                result.append(month.isoformat()[:7])
+                month = (month + timedelta(days=32)).replace(day=1)
+        return result
+
+    def over_time(self) -> Table:
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for bucket, category, _country, _region, count in self.cells:
+            counts[bucket][category] += count
+        categories = [c for c in ThreatCategory if any(counts[b][c.value] for b in counts)]
+        rows = []
+        for bucket in self.buckets():
+            values = [counts[bucket][c.value] for c in categories]
+            rows.append([bucket_label(bucket), *values, sum(values)])
+        return Table("over_time", _("Reports over time by threat category"),
+                     [_("Period"), *[c.label for c in categories], _("Total")], rows)
+
+    def tables(self) -> list[Table]:
+        return [self.over_time(), self.by_category(), self.by_country(), self.by_region()]
+
+    def charts(self) -> dict[str, dict]:
+        """Chart specifications for static/pcms/charts.js and for the SVG charts of PDFs."""
+        over_time = self.over_time()
+        series = over_time.headers[1:-1]
+        by_category, by_country = self.by_category(), self.by_country()
+        return {
+            "over_time": {"type": "bar", "stacked": True, "labels": [row[0] for row in over_time.rows],
+                          "datasets": [{"label": label, "data": [row[i + 1] for row in over_time.rows]}
+                                       for i, label in enumerate(series)]},
+            "by_category": {"type": "bar", "horizontal": True,
+                            "labels": [row[0] for row in by_category.rows],
+                            "datasets": [{"label": _("Reports"), "data": [r[1] for r in by_category.rows]}]},
+            "by_country": {"type": "bar", "horizontal": True,
+                           "labels": [row[0] for row in by_country.rows],
+                           "datasets": [{"label": _("Reports"), "data": [r[1] for r in by_country.rows]}]},
+        }
+
+
+def figures(queryset: QuerySet, filters: Filters) -> Figures:
+    """Count the reports of `queryset` (already limited to what may be read) in one query."""
+    length = 10 if filters.daily else 7
+    bucket = Substr(Cast("facts_date", output_field=CharField()), 1, length)
+    cells = (queryset.filter(facts_date__isnull=False).order_by()
+             .annotate(bucket=bucket)
+             .values_list("bucket", "category", "country_id", "region_id")
+             .annotate(count=Count("pk")))
+    return Figures(filters, [tuple(cell) for cell in cells])
+
+
+def dashboard_figures(user, filters: Filters) -> Figures:
+    return figures(reports_for(user, filters), filters)
+
+
+def bucket_label(bucket: str) -> str:
+    """'2026-03' as the month in the reader's language, '2026-03-14' as a short date."""
+    if len(bucket) == 7:
+        return formats.date_format(date.fromisoformat(bucket + "-01"), "YEAR_MONTH_FORMAT")
+    return formats.date_format(date.fromisoformat(bucket), "SHORT_DATE_FORMAT")
+
+
+def _as_day(bucket: str) -> str:
+    return bucket if len(bucket) == 10 else bucket + "-01"
+
+
+def _share(count: int, total: int) -> float:
+    return round(100 * count / total, 1) if total else 0.0
