@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pcms.accounts.roles import Role
@@ -124,8 +124,8 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["-starts_on", "pk"]
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("training", "session")
+        verbose_name_plural = pgettext_lazy("training", "sessions")
         indexes = [
             models.Index(fields=["status", "starts_on"], name="training_session_held"),
             models.Index(fields=["country", "starts_on"], name="training_session_country"),
@@ -217,7 +217,7 @@ class Registration(models.Model):
     """One official in one session, with what they were and did there."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations",
-                                verbose_name=_("session"))
+                                verbose_name=pgettext_lazy("training", "session"))
     official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="registrations",
                                  verbose_name=_("official"))
     # What the official was at the time of the session (they may change agency later).
@@ -275,7 +275,7 @@ class Evaluation(models.Model):
     """One participant's anonymous evaluation of a session, marked from 1 (poor) to 5 (excellent)."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="evaluations",
-                                verbose_name=_("session"))
+                                verbose_name=pgettext_lazy("training", "session"))
     relevance = models.PositiveSmallIntegerField(_("relevance to my work"))
     content = models.PositiveSmallIntegerField(_("content"))
     trainers = models.PositiveSmallIntegerField(_("trainers"))
@@ -359,7 +359,7 @@ class MeetingEdition(models.Model):
                                verbose_name=_("series"))
     number = models.PositiveSmallIntegerField(_("edition"))
     session = models.OneToOneField(Session, on_delete=models.PROTECT, related_name="edition",
-                                   verbose_name=_("session"))
+                                   verbose_name=pgettext_lazy("training", "session"))
     theme = models.CharField(_("theme"), max_length=300)
 
     class Meta:
@@ -444,7 +444,7 @@ class ParticipantImport(models.Model):
     """
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="imports",
-                                verbose_name=_("session"))
+                                verbose_name=pgettext_lazy("training", "session"))
     filename = models.CharField(_("file"), max_length=200)
     rows = models.JSONField(default=list)
     notes = models.JSONField(default=list)
