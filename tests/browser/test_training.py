@@ -63,6 +63,8 @@ def test_coordinator_plans_a_session_registers_participants_and_prints_a_certifi
     row = page.locator("#preview tr[data-line='4']")
     expect(row).to_contain_text("Déjà connu : Amadou Diallo")
     expect(row.locator("input[value^='official:']")).to_be_checked()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "training-import-preview.png", full_page=True)
     page.click("#confirm-import")
     expect(page.locator("#participant-count")).to_have_text("3")
 
@@ -83,6 +85,7 @@ def test_coordinator_plans_a_session_registers_participants_and_prints_a_certifi
     for _day in session.days:
         page.click("#save-attendance")
     expect(page.locator("#session-status")).to_have_text("Tenue")
+    page.screenshot(path=SCREENSHOTS / "training-session.png", full_page=True)
 
     assert not errors, errors  # no CSP violation, no script error (the PDF viewer asks for a favicon)
 
@@ -97,7 +100,6 @@ def test_coordinator_plans_a_session_registers_participants_and_prints_a_certifi
     assert certificate.language == "ar" and certificate.holder_name == "Aïssata Maïga"
     pdf = page.request.get(f"{live_server.url}/training/certificates/{certificate.pk}/pdf/")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
-    SCREENSHOTS.mkdir(exist_ok=True)
     (SCREENSHOTS / "certificate-ar.pdf").write_bytes(pdf.body())
 
     # Anyone can check it, without signing in.
