@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pcms.records",
     "pcms.screening",
     "pcms.imports",
+    "pcms.federation",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,13 @@ IMPORT_MAX_ROWS = config.integer("PCMS_IMPORT_MAX_ROWS", 200_000, minimum=1)
 # Exports: at most this many per user per hour, of at most this many records each.
 EXPORTS_PER_HOUR = config.integer("PCMS_EXPORTS_PER_HOUR", 30, minimum=1)
 EXPORT_MAX_RECORDS = config.integer("PCMS_EXPORT_MAX_RECORDS", 20_000, minimum=1)
+
+# Federation: clock window for signed peer requests, requests per peer and minute, upload and
+# download chunk size, and the longest wait between two attempts to reach a silent peer.
+FEDERATION_CLOCK_SKEW = config.integer("PCMS_FEDERATION_CLOCK_SKEW", 900, minimum=30)
+FEDERATION_RATE_PER_MINUTE = config.integer("PCMS_FEDERATION_RATE", 600, minimum=10)
+FEDERATION_CHUNK_BYTES = config.integer("PCMS_FEDERATION_CHUNK_KB", 256, minimum=1) * 1024
+FEDERATION_MAX_BACKOFF = config.integer("PCMS_FEDERATION_MAX_BACKOFF", 900, minimum=1)
 
 # No inline script anywhere: every script is a vendored or project file served from 'self'.
 CONTENT_SECURITY_POLICY = {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("records/", include("pcms.records.urls")),
     path("screening/", include("pcms.screening.urls")),
     path("imports/", include("pcms.imports.urls")),
+    path("federation/", include("pcms.federation.urls")),
     path("", include("pcms.core.urls")),
 ]
 

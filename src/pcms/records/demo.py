@@ -1,10 +1,11 @@
-"""Synthetic operational records: reports from every platform, with persons, vehicles, phones,
-firearms, organisations and their relations. Every person is invented by pcms.matching.synthetic.
+"""Synthetic operational records: the node's own platform's reports, with persons, vehicles,
+phones, firearms, organisations and their relations. Every person is invented by pcms.matching.synthetic.
 """
 
 import random
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from pcms.matching.synthetic import generate_people
@@ -33,14 +34,16 @@ GROUPS = ["Réseau fictif du Liptako", "Cellule fictive de l'Aïr", "Filière fi
 
 
 def load(stdout) -> None:
+    """This node's own reports only: the other platforms' arrive through federation."""
     if Report.objects.exists():
         stdout.write("demo records already present")
         return
-    rng = random.Random(2026)  # noqa: S311 - reproducible synthetic data, not security
-    people = iter(generate_people(REPORTS_PER_PLATFORM * 6 * 3, seed=7))
+    node = settings.PCMS_NODE
+    rng = random.Random(f"2026-{node}")  # noqa: S311 - reproducible synthetic data, not security
+    people = iter(generate_people(REPORTS_PER_PLATFORM * 3, seed=sum(map(ord, node))))
     users = get_user_model().objects
     count = 0
-    for platform in Platform.objects.filter(is_active=True, is_regional=False):
+    for platform in Platform.objects.filter(is_active=True, is_regional=False, code=node):
         code = platform.code.lower()
         author = users.filter(username__in=(f"officer.{code}", "officer"),
                               platform=platform).first()

@@ -1,0 +1,76 @@
+"""What federates, and how: one entry per model, registered by the app that owns the model.
+
+A change names a record type (the model's label, e.g. `records.report`), a record id and a
+version, and carries the full state of the record as its payload. An app makes its objects
+travel by registering, in its AppConfig.ready():
+
+    from pcms.federation.registry import register
+    register(Alert, serialize=alert_payload, apply=apply_alert, audience=alert_audience)
+
+- `serialize(obj) -> dict`: the record's state as JSON (ids, codes, strings, numbers).
+- `apply(record_id, payload, origin)`: create or update the local copy, owned by `origin`;
+  raise `Deferred(record_type, record_id)` when a record it needs has not arrived yet.
+- `audience(obj) -> set[str]`: the platform codes that may hold the record now.
+- `owner(obj) -> str`: the owning platform's code (default: `obj.owner.code`).
+- `retract(record_id)`: remove the local copy and what hangs off it (default: delete by pk).
+
+Only the owner publishes (`pcms.federation.outbox.publish(obj)`, best inside the action's own
+transaction); the federation signs, addresses, carries, orders and applies exactly once.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Deferred(Exception):  # noqa: N818 - a signal to the inbox, not an error
+    """The change needs another record first; it waits in the inbox until that one arrives."""
+
+    def __init__(self, record_type: str, record_id: str) -> None:
+        super().__init__(f"waiting for {record_type} {record_id}")
+        self.key = f"{record_type}:{record_id}"
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    model: type[models.Model]
+    serialize: Callable[[models.Model], dict]
+    apply: Callable[[str, dict, str], None]
+    audience: Callable[[models.Model], set[str]]
+    owner: Callable[[models.Model], str]
+    retract: Callable[[str], None]
+
+    def get(self, record_id: str) -> models.Model | None:
+        return self.model.objects.filter(pk=record_id).first()
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def _owner_code(obj: models.Model) -> str:
+    return obj.owner.code
+
+
+def register(model: type[models.Model], serialize: Callable[[models.Model], dict],
+             apply: Callable[[str, dict, str], None], audience: Callable[[models.Model], set[str]],
+             *, owner: Callable[[models.Model], str] | None = None,
+             retract: Callable[[str], None] | None = None) -> Kind:
+    name = model._meta.label_lower
+    kind = Kind(name, model, serialize, apply, audience, owner or _owner_code,
+                retract or (lambda record_id: model.objects.filter(pk=record_id).delete()))
+    _KINDS[name] = kind
+    return kind
+
+
+def kind_of(model: type[models.Model]) -> Kind | None:
+    return _KINDS.get(model._meta.label_lower)
+
+
+def kind_named(name: str) -> Kind | None:
+    return _KINDS.get(name)
+
+
+def kinds() -> list[Kind]:
+    return list(_KINDS.values())
