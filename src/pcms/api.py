@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError
 
 from pcms.accounts.api import BearerToken
 from pcms.accounts.api import router as accounts_router
+from pcms.analysis.api import router as analysis_router
 from pcms.federation.api import router as federation_router
 from pcms.imports.api import router as imports_router
 from pcms.records.api import router as records_router
@@ -41,3 +42,4 @@ api.add_router("/", screening_router)
 api.add_router("/", imports_router)
 api.add_router("/training/", training_router)
 api.add_router("/federation/", federation_router)
+api.add_router("/analysis/", analysis_router)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pcms.screening",
     "pcms.imports",
     "pcms.federation",
+    "pcms.analysis",
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,7 @@ from django.utils.translation import override
 from pcms.analysis import maps, svg
 from pcms.analysis.choices import BulletinKind, BulletinStatus, Section
 from pcms.analysis.models import Bulletin
-from pcms.analysis.stats import Figures, Filters, Table, figures
+from pcms.analysis.stats import Figures, Filters, Table, bucket_digits, figures
 from pcms.core.choices import Classification
 from pcms.core.pdf import render_pdf
 from pcms.records.choices import Dissemination
@@ -98,6 +98,7 @@ def content(bulletin: Bulletin, *, rtl: bool = False) -> Content:
     reports = filters.apply(source_reports(bulletin))
     result = figures(reports, filters)
     specs = result.charts()
+    specs["over_time"]["labels"] = [bucket_digits(bucket) for bucket in result.buckets()]
     chosen = set(bulletin.sections or [])
     charts = []
     if Section.CHART_OVER_TIME in chosen:
@@ -105,10 +106,10 @@ def content(bulletin: Bulletin, *, rtl: bool = False) -> Content:
         charts.append((title, svg.stacked_columns(specs["over_time"], rtl=rtl, label=title)))
     if Section.CHART_BY_CATEGORY in chosen:
         title = _("Reports by threat category")
-        charts.append((title, svg.horizontal_bars(specs["by_category"], rtl=rtl, label=title)))
+        charts.append((title, svg.horizontal_bars(specs["by_category"], label=title)))
     if Section.CHART_BY_COUNTRY in chosen:
         title = _("Reports by country")
-        charts.append((title, svg.horizontal_bars(specs["by_country"], rtl=rtl, label=title)))
+        charts.append((title, svg.horizontal_bars(specs["by_country"], label=title)))
     map_svg = ""
     if Section.MAP in chosen:
         map_svg = svg.region_map(dict(result.region_counts()), maps.place_counts(reports),

@@ -202,6 +202,12 @@ def bucket_label(bucket: str) -> str:
     return formats.date_format(date.fromisoformat(bucket), "SHORT_DATE_FORMAT")
 
 
+def bucket_digits(bucket: str) -> str:
+    """'2026-03' as '03/2026', '2026-03-14' as '14/03': digits only, for drawings."""
+    parts = bucket.split("-")
+    return f"{parts[1]}/{parts[0]}" if len(parts) == 2 else f"{parts[2]}/{parts[1]}"
+
+
 def _as_day(bucket: str) -> str:
     return bucket if len(bucket) == 10 else bucket + "-01"
 

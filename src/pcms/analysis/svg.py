@@ -2,8 +2,9 @@
 
 WeasyPrint runs no JavaScript, so the Chart.js charts and the Leaflet map of the pages are drawn
 again here from the same figures: bars (horizontal, or stacked over time) and a choropleth of the
-member states' regions with a dot per place. Same palette as static/pcms/charts.js; right to left,
-labels move to the right and bars grow leftwards.
+member states' regions with a dot per place. Same palette as static/pcms/charts.js. WeasyPrint
+does not shape Arabic inside SVG, so every word is HTML around the drawing (bar labels, legends)
+and the SVG itself holds only digits; right to left, columns run from the right.
 """
 
 import math
@@ -40,38 +41,40 @@ def _nice_max(value: int) -> int:
     return value
 
 
-def horizontal_bars(spec: dict, *, rtl: bool = False, width: int = 640, label: str = "") -> str:
-    """One bar per label, longest first, value at the bar's end."""
-    labels, values = spec["labels"], spec["datasets"][0]["data"] if spec["datasets"] else []
-    row, top = 22, 6
-    height = top * 2 + row * max(len(labels), 1)
-    label_width = 200
-    chart = width - label_width - 50
+def _swatch(colour: str) -> str:
+    return (f'<svg class="swatch" width="10" height="10" viewBox="0 0 10 10">'
+            f'<rect width="10" height="10" fill="{colour}"/></svg>')
+
+
+def _legend(items: list[tuple[str, object]]) -> str:
+    """A legend in HTML, where the text is shaped (Arabic included) by the page, not by SVG."""
+    return ('<ul class="chart-legend">' + "".join(
+        f"<li>{_swatch(colour)} {escape(str(text))}</li>" for colour, text in items) + "</ul>")
+
+
+def horizontal_bars(spec: dict, *, label: str = "", width: int = 280) -> str:
+    """One row per label: the label, a bar, the value. An HTML table, so labels are shaped and
+    follow the page's direction; each bar is a small SVG that grows from the label side."""
+    labels = spec["labels"]
+    values = spec["datasets"][0]["data"] if spec["datasets"] else []
     top_value = _nice_max(max(values, default=0))
-    parts = []
-    for index, (name, value) in enumerate(zip(labels, values, strict=False)):
-        y = top + index * row
-        length = chart * value / top_value
-        if rtl:
-            parts.append(_text(width - 4, y + 15, name, anchor="end"))
-            x = width - label_width - length
-            parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" '
-                         f'fill="{PALETTE[0]}"/>')
-            parts.append(_text(x - 4, y + 15, value, anchor="end", colour="#495057"))
-        else:
-            parts.append(_text(4, y + 15, name))
-            parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" '
-                         f'fill="{PALETTE[0]}"/>')
-            parts.append(_text(label_width + length + 4, y + 15, value, colour="#495057"))
-    return _svg(width, height, "".join(parts), label)
+    rows = []
+    for name, value in zip(labels, values, strict=False):
+        length = max(round(width * value / top_value, 1), 1)
+        rows.append(f'<tr><td class="bar-label">{escape(str(name))}</td><td class="bar-cell">'
+                    f'<svg width="{length}" height="12" viewBox="0 0 {length} 12">'
+                    f'<rect width="{length}" height="12" fill="{PALETTE[0]}"/></svg> '
+                    f'<span class="bar-value">{value}</span></td></tr>')
+    return (f'<table class="bar-chart" aria-label="{escape(label)}"><tbody>{"".join(rows)}'
+            f"</tbody></table>")
 
 
-def stacked_columns(spec: dict, *, rtl: bool = False, width: int = 640, height: int = 260,
+def stacked_columns(spec: dict, *, rtl: bool = False, width: int = 640, height: int = 220,
                     label: str = "") -> str:
-    """One column per period, stacked by series, with a legend underneath."""
+    """One column per period, stacked by series; the axis labels are digits (no shaping needed)
+    and the legend is HTML underneath."""
     labels, datasets = spec["labels"], spec["datasets"]
-    legend_rows = math.ceil(len(datasets) / 3)
-    left, right, top, bottom = 40, 10, 10, 40 + 18 * legend_rows
+    left, right, top, bottom = (10, 40, 10, 24) if rtl else (40, 10, 10, 24)
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(ds["data"][i] for ds in datasets) for i in range(len(labels))]
     top_value = _nice_max(max(totals, default=0))
@@ -100,18 +103,8 @@ def stacked_columns(spec: dict, *, rtl: bool = False, width: int = 640, height: 
                          f'fill="{PALETTE[series % len(PALETTE)]}"/>')
         if index % every == 0:
             parts.append(_text(x + slot * 0.35, top + plot_h + 14, name, anchor="middle", size=9))
-    for series, dataset in enumerate(datasets):
-        column, line = series % 3, series // 3
-        x = (width - 10 - (column + 1) * plot_w / 3 + 14) if rtl else left + column * plot_w / 3
-        y = top + plot_h + 26 + line * 18
-        swatch_x = x + plot_w / 3 - 24 if rtl else x
-        parts.append(f'<rect x="{swatch_x:.1f}" y="{y}" width="10" height="10" '
-                     f'fill="{PALETTE[series % len(PALETTE)]}"/>')
-        if rtl:
-            parts.append(_text(swatch_x - 4, y + 9, dataset["label"], anchor="end", size=9))
-        else:
-            parts.append(_text(x + 14, y + 9, dataset["label"], size=9))
-    return _svg(width, height, "".join(parts), label)
+    legend = _legend([(PALETTE[i % len(PALETTE)], ds["label"]) for i, ds in enumerate(datasets)])
+    return _svg(width, height, "".join(parts), label) + legend
 
 
 def _path(geometry: dict, project) -> str:
@@ -128,7 +121,7 @@ def region_map(region_counts: dict[str, int], places: list[tuple[float, float, i
     """The member states' regions coloured by count, with a dot per place sized by its count."""
     west, south, east, north = geo.BOUNDS
     scale = width / (east - west)
-    height = round((north - south) * scale) + 24
+    height = round((north - south) * scale)
 
     def project(lon: float, lat: float) -> tuple[float, float]:
         return (lon - west) * scale, (north - lat) * scale
@@ -150,10 +143,6 @@ def region_map(region_counts: dict[str, int], places: list[tuple[float, float, i
         radius = 2.5 + 7 * math.sqrt(count / biggest)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="#dc3545" '
                      f'fill-opacity="0.75" stroke="#ffffff" stroke-width="0.8"/>')
-    y = height - 8
-    parts.append(_text(6, y, legend_label, size=10, weight="bold"))
-    for index, (low, high, colour) in enumerate(legend):
-        x = 150 + index * 80
-        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
-        parts.append(_text(x + 16, y, low if low == high else f"{low}–{high}", size=10))
-    return _svg(width, height, "".join(parts), label)
+    keys = [(colour, low if low == high else f"{low}–{high}") for low, high, colour in legend]
+    return (_svg(width, height, "".join(parts), label)
+            + f'<div class="chart-legend-title">{escape(legend_label)}</div>' + _legend(keys))
