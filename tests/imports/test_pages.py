@@ -119,3 +119,15 @@ def test_export_of_nothing_readable_is_refused(validated_report, client, make_us
                                                  "report": [str(report.pk)]})
     assert response.status_code == 400
     assert "Moussa" not in page_text(response)
+
+
+def test_cancel_while_queued_stops_the_worker_before_it_starts(run_import, officer):
+    from pcms.imports import actions, tasks
+
+    job = run_import(csv_bytes(PEOPLE), confirm=False)
+    job.status = "queued"
+    job.save(update_fields=["status"])
+    actions.cancel(officer, job)
+    tasks.apply_import.call_local(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == "cancelled" and not Entity.objects.exists()

@@ -187,5 +187,6 @@ def retry(user, job: ImportJob) -> ImportJob:
                                                   message="", finished_at=None):
         raise RecordError({"status": _("This import cannot be started again: upload the file "
                                        "again.")})
+    files.clear_cancel(job)
     _enqueue(read_import, job)
     return job

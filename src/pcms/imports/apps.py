@@ -10,5 +10,8 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         from pcms.core.navigation import MenuItem, register_menu
 
-        register_menu(MenuItem(_("Import"), "imports:job_list", "upload", ("officer", "supervisor"),
-                               order=12))
+        register_menu(
+            MenuItem(_("Import"), "imports:job_list", "upload", ("officer", "supervisor"), order=12),
+            MenuItem(_("Export"), "imports:export", "download",
+                     ("officer", "supervisor", "analyst", "dpo"), order=13),
+        )

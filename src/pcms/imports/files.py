@@ -110,5 +110,9 @@ def request_cancel(job: ImportJob) -> None:
     (job.directory / "cancel").touch()
 
 
+def clear_cancel(job: ImportJob) -> None:
+    (job.directory / "cancel").unlink(missing_ok=True)
+
+
 def cancel_requested(job: ImportJob) -> bool:
     return (job.directory / "cancel").exists()

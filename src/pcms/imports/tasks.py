@@ -38,6 +38,14 @@ def _callbacks(job: ImportJob):
             lambda: files.cancel_requested(job))
 
 
+def _start(job: ImportJob, under_way: str) -> bool:
+    """Take a queued job; one whose cancel was asked meanwhile is closed instead."""
+    if files.cancel_requested(job):
+        _cancelled(job, JobStatus.QUEUED)
+        return False
+    return _move(job, (JobStatus.QUEUED,), under_way)
+
+
 def _cancelled(job: ImportJob, under_way: str) -> None:
     _move(job, (under_way,), JobStatus.CANCELLED)
     job.remove_files()
@@ -56,13 +64,10 @@ def read_import(job_id: str) -> None:
     job = _job(job_id)
     if job is None:
         return
-    if files.cancel_requested(job):
-        _cancelled(job, JobStatus.QUEUED)
-        return
     if not job.is_table or job.columns:
         _check(job)
         return
-    if not _move(job, (JobStatus.QUEUED,), JobStatus.VALIDATING):
+    if not _start(job, JobStatus.VALIDATING):
         return
     with override(job.user.language):
         try:
@@ -87,7 +92,7 @@ def validate_import(job_id: str) -> None:
 
 
 def _check(job: ImportJob) -> None:
-    if not _move(job, (JobStatus.QUEUED,), JobStatus.VALIDATING):
+    if not _start(job, JobStatus.VALIDATING):
         return
     progress, cancelled = _callbacks(job)
     with override(job.user.language):
@@ -112,7 +117,7 @@ def _check(job: ImportJob) -> None:
 @db_task()
 def apply_import(job_id: str) -> None:
     job = _job(job_id)
-    if job is None or not _move(job, (JobStatus.QUEUED,), JobStatus.RUNNING):
+    if job is None or not _start(job, JobStatus.RUNNING):
         return
     progress, cancelled = _callbacks(job)
     try:
