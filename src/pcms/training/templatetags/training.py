@@ -18,7 +18,8 @@ VERDICTS = {"agree": _("same"), "partial": _("close"), "disagree": _("different"
 @register.filter
 def evidence_text(why) -> str:
     """[["name", "agree"], ["gender", "disagree"]] -> "name: same · gender: different"."""
-    return " · ".join(f"{FEATURES.get(code, code)}: {VERDICTS.get(verdict, verdict)}"
+    return " · ".join(_("%(feature)s: %(verdict)s") % {"feature": FEATURES.get(code, code),
+                                                        "verdict": VERDICTS.get(verdict, verdict)}
                       for code, verdict in why or [])
 
 
