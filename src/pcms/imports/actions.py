@@ -22,6 +22,7 @@ from pcms.imports.models import ImportJob, ImportMapping
 from pcms.records import schema as ftm
 from pcms.records.actions import RecordError
 from pcms.records.choices import MentionRole, Status
+from pcms.records.labels import property_label, schema_label
 from pcms.records.models import Report
 from pcms.records.visibility import EDITOR_ROLES, may_use_records
 
@@ -118,11 +119,12 @@ def check_mapping(schema_name: str, columns: dict[str, str], headers: list[str])
             errors[header] = _("The file has no column of this name.")
         elif prop not in allowed:
             errors[header] = _("%(type)s has no property %(property)s.") % {
-                "type": schema.label, "property": prop}
+                "type": schema_label(schema), "property": prop}
     used = set(columns.values())
     if not used:
         errors["schema"] = _("Map at least one column.")
-    missing = [schema.properties[name].label for name in schema.required if name not in used]
+    missing = [property_label(schema.properties[name]) for name in schema.required
+               if name not in used]
     if missing:
         errors["schema"] = _("Map a column to: %(fields)s.") % {"fields": ", ".join(missing)}
     return errors

@@ -13,6 +13,7 @@ from pcms.imports.choices import ExportFormat, ExportProfile
 from pcms.imports.files import EXTENSIONS, megabytes
 from pcms.records import schema as ftm
 from pcms.records.choices import MentionRole
+from pcms.records.labels import property_label, schema_label
 from pcms.records.models import Report
 
 _WORDS = re.compile(r"[^a-z0-9]+")
@@ -81,7 +82,7 @@ def guess_property(header: str, properties) -> str:
     """The property a column most likely feeds, by its name or label; empty when unsure."""
     wanted = _normal(header)
     for prop in properties:
-        if wanted in (_normal(prop.name), _normal(str(prop.label))):
+        if wanted in (_normal(prop.name), _normal(str(prop.label)), _normal(property_label(prop))):
             return prop.name
     return ""
 
@@ -91,7 +92,7 @@ class SchemaForm(StyledForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["schema"].choices = [(name, ftm.get_schema(name).label)
+        self.fields["schema"].choices = [(name, schema_label(ftm.get_schema(name)))
                                          for name in ftm.OPERATIONAL_SCHEMATA]
         self.fields["schema"].widget.attrs["data-autosubmit"] = "true"
 
@@ -111,7 +112,8 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.schema, self.headers = schema, headers
         properties = actions.mappable_properties(schema)
-        choices = [("", _("— not imported —"))] + [(prop.name, prop.label) for prop in properties]
+        choices = [("", _("— not imported —"))] + [(prop.name, property_label(prop))
+                                                   for prop in properties]
         for index, header in enumerate(headers):
             initial = initial_columns.get(header, guess_property(header, properties))
             self.fields[f"column_{index}"] = forms.ChoiceField(

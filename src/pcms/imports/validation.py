@@ -29,6 +29,7 @@ from pcms.imports.reading import (
 )
 from pcms.records import schema as ftm
 from pcms.records.choices import MentionRole
+from pcms.records.labels import property_label
 from pcms.records.models import Entity
 from pcms.records.visibility import readable
 
@@ -128,7 +129,7 @@ def _clean(candidate: Candidate, new_ids: dict[str, str], default_country: str |
                                " ; ".join(candidate.values.get(name, []))))
     for name in schema.required:
         if name not in cleaned.properties and name not in cleaned.errors:
-            label = candidate.fields.get(name) or schema.properties[name].label
+            label = candidate.fields.get(name) or property_label(schema.properties[name])
             errors.append(RowError(candidate.line, label, _("This field is required.")))
     if cleaned.errors:
         return None

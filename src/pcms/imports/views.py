@@ -18,6 +18,7 @@ from pcms.imports.forms import ExportForm, MappingForm, NewReportForm, SchemaFor
 from pcms.imports.models import ImportJob
 from pcms.records import schema as ftm
 from pcms.records.actions import RecordError
+from pcms.records.labels import property_label, schema_label
 from pcms.records.visibility import may_use_records
 
 # Room for the form fields and multipart boundaries around the file itself.
@@ -91,11 +92,11 @@ def _preview_rows(job: ImportJob) -> list[dict]:
     for row in job.preview:
         schema = ftm.get_schema(row["schema"])
         values = [
-            {"label": schema.properties[name].label, "values": values,
+            {"label": property_label(schema.properties[name]), "values": values,
              "written": row["written"].get(name, [])}
             for name, values in row["properties"].items() if name in schema.properties
         ]
-        rows.append({"line": row["line"], "type": schema.label, "caption": row["caption"],
+        rows.append({"line": row["line"], "type": schema_label(schema), "caption": row["caption"],
                      "values": values, "role": row.get("role", "")})
     return rows
 
