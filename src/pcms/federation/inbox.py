@@ -86,6 +86,14 @@ def _signing_key(code: str) -> bytes | None:
     return peer.public_keys[0] if peer else None
 
 
+class _Keys(dict):
+    """Peers' signing keys, read once per batch."""
+
+    def __missing__(self, code: str) -> bytes | None:
+        self[code] = _signing_key(code)
+        return self[code]
+
+
 def receive(data: bytes, identity: Identity | None = None) -> Receipt:
     """Open a batch (online or a bundle) and take in each of its changes; WireError if refused."""
     identity = identity or local_identity()
@@ -100,11 +108,12 @@ def receive(data: bytes, identity: Identity | None = None) -> Receipt:
         reject(error.reason, error.detail, sender)
         raise
     receipt = Receipt(batch.sender)
+    keys = _Keys()
     # One transaction for the batch (a savepoint per change): a node killed half-way keeps
     # nothing of it, and the sender, unacknowledged, sends it again.
     with transaction.atomic():
         for frame in batch.frames:
-            receipt.count(_take(frame, batch.sender, identity))
+            receipt.count(_take(frame, batch.sender, identity, keys))
         retry_waiting(identity)
         Peer.objects.filter(code=batch.sender).update(
             changes_received=F("changes_received") + len(batch.frames),
@@ -114,14 +123,14 @@ def receive(data: bytes, identity: Identity | None = None) -> Receipt:
     return receipt
 
 
-def _take(frame: wire.Frame, sender: str, identity: Identity) -> str:
+def _take(frame: wire.Frame, sender: str, identity: Identity, keys: _Keys) -> str:
     """One change: checked, recorded once, relayed and/or applied. Returns its outcome."""
     change_id = None
     try:
         change = wire.Change.decode(frame.body)
         change_id = change.change_id
         with transaction.atomic():
-            return _accept(change, frame, sender, identity)
+            return _accept(change, frame, sender, identity, keys)
     except wire.WireError as error:
         reject(error.reason, error.detail, sender, change_id)
         return error.reason
@@ -134,10 +143,11 @@ def _take(frame: wire.Frame, sender: str, identity: Identity) -> str:
         return Reason.FAILED
 
 
-def _accept(change: wire.Change, frame: wire.Frame, sender: str, identity: Identity) -> str:
+def _accept(change: wire.Change, frame: wire.Frame, sender: str, identity: Identity,
+            keys: _Keys) -> str:
     if change.origin == identity.code:
         raise Refused(Reason.NOT_OWNER, f"a change to this node's own {change.record_type}")
-    key = _signing_key(change.origin)
+    key = keys[change.origin]
     if key is None:
         raise Refused(Reason.UNKNOWN_SENDER, f"change from {change.origin}, who is not a peer")
     try:
@@ -196,16 +206,15 @@ def _apply(change: wire.Change, identity: Identity, entry: InboxEntry, frame: wi
         if not isinstance(payload, dict):
             raise Refused(Reason.MALFORMED, "a create or update without a payload")
         try:
-            with transaction.atomic():
-                kind.apply(change.record_id, payload, change.origin)
+            kind.apply(change.record_id, payload, change.origin)
         except registry.Deferred as waiting:
             entry.body, entry.signature = frame.body, frame.signature
             entry.waiting_for = waiting.key
             return Outcome.WAITING
-    Replica.objects.update_or_create(
-        record_type=kind.name, record_id=change.record_id,
-        defaults={"origin": change.origin, "version": change.version,
-                  "retracted": change.op == Op.RETRACT})
+    replica = replica or Replica(record_type=kind.name, record_id=change.record_id)
+    replica.origin, replica.version = change.origin, change.version
+    replica.retracted = change.op == Op.RETRACT
+    replica.save()
     transaction.on_commit(lambda: signals.received.send(
         kind.model, record_id=change.record_id, op=change.op, origin=change.origin))
     entry.body, entry.signature, entry.waiting_for = None, None, ""

@@ -36,8 +36,19 @@ def handling(record) -> dict:
     }
 
 
+_PLATFORMS: dict[str, Platform] = {}
+
+
+def _platforms(codes) -> dict[str, Platform]:
+    """Platforms by code; reference data, read again only when a code is new to this process."""
+    if not set(codes) <= _PLATFORMS.keys():
+        _PLATFORMS.clear()
+        _PLATFORMS.update((p.code, p) for p in Platform.objects.all())
+    return _PLATFORMS
+
+
 def _set_handling(record, values: dict, origin: str) -> list[Platform]:
-    platforms = {p.code: p for p in Platform.objects.all()}
+    platforms = _platforms([origin, *values["recipients"]])
     record.owner = platforms[origin]
     record.dissemination = values["dissemination"]
     record.onward_allowed = bool(values["onward"])

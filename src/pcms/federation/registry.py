@@ -9,7 +9,8 @@ travel by registering, in its AppConfig.ready():
 
 - `serialize(obj) -> dict`: the record's state as JSON (ids, codes, strings, numbers).
 - `apply(record_id, payload, origin)`: create or update the local copy, owned by `origin`;
-  raise `Deferred(record_type, record_id)` when a record it needs has not arrived yet.
+  raise `Deferred(record_type, record_id)`, before writing anything, when a record it needs has
+  not arrived yet.
 - `audience(obj) -> set[str]`: the platform codes that may hold the record now.
 - `owner(obj) -> str`: the owning platform's code (default: `obj.owner.code`).
 - `retract(record_id)`: remove the local copy and what hangs off it (default: delete by pk).
