@@ -18,10 +18,9 @@ $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 
 install: $(VENV)/.installed
 
+# Six nodes (RG on 8000, MR ML BF NE TD on 8001-8005), each with its own database under data/.
 demo: install
-	PCMS_DEBUG=true PCMS_DEMO=true $(PCMS) migrate --no-input
-	PCMS_DEBUG=true PCMS_DEMO=true $(PCMS) demo
-	PCMS_DEBUG=true PCMS_DEMO=true $(PCMS) runserver 127.0.0.1:8000
+	scripts/demo-network
 
 test: install
 	scripts/ensure-test-services
