@@ -3,6 +3,8 @@
 import csv
 import io
 
+from django.utils.functional import Promise
+
 from pcms.analysis.stats import Table
 from pcms.core.tabular import safe_cell
 
@@ -10,11 +12,18 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
+def _cell(value: object) -> object:
+    """Numbers stay numbers; everything else (translated labels included) becomes safe text."""
+    if isinstance(value, Promise):
+        value = str(value)
+    return safe_cell(value)
+
+
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([safe_cell(str(header)) for header in table.headers])
-    writer.writerows([safe_cell(value) for value in row] for row in table.rows)
+    writer.writerow([_cell(str(header)) for header in table.headers])
+    writer.writerows([_cell(value) for value in row] for row in table.rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the mark lets Excel read UTF-8
 
 
@@ -25,11 +34,11 @@ def to_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "".join(c for c in str(table.title) if c not in "[]:*?/\\")[:31] or table.key
-    sheet.append([safe_cell(str(header)) for header in table.headers])
+    sheet.append([_cell(str(header)) for header in table.headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([safe_cell(value) for value in row])
+        sheet.append([_cell(value) for value in row])
     sheet.column_dimensions["A"].width = 32
     buffer = io.BytesIO()
     workbook.save(buffer)

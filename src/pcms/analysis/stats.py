@@ -102,7 +102,7 @@ class Figures:
     def by_category(self) -> Table:
         counts = self._sum(1)
         total = sum(counts.values())
-        rows = [[ThreatCategory(key).label, count, _share(count, total)]
+        rows = [[str(ThreatCategory(key).label), count, _share(count, total)]
                 for key, count in counts.most_common() if key in ThreatCategory.values]
         return Table("by_category", _("Reports by threat category"),
                      [_("Threat category"), _("Reports"), _("Share (%)")], rows)
@@ -157,7 +157,7 @@ class Figures:
             values = [counts[bucket][c.value] for c in categories]
             rows.append([bucket_label(bucket), *values, sum(values)])
         return Table("over_time", _("Reports over time by threat category"),
-                     [_("Period"), *[c.label for c in categories], _("Total")], rows)
+                     [_("Period"), *[str(c.label) for c in categories], _("Total")], rows)
 
     def tables(self) -> list[Table]:
         return [self.over_time(), self.by_category(), self.by_country(), self.by_region()]

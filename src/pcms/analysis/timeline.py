@@ -43,7 +43,7 @@ def reports_timeline(reports: QuerySet, user) -> list[Event]:
                                           "category", "place")
     return _sorted([
         Event(_day(row["facts_date"], row["created_at"]), "report", row["title"],
-              ", ".join(filter(None, [ThreatCategory(row["category"]).label
+              ", ".join(filter(None, [str(ThreatCategory(row["category"]).label)
                                       if row["category"] in ThreatCategory.values else "",
                                       row["place"]])),
               reverse("records:report_detail", args=[row["id"]]), row["reference"], row["category"])
@@ -60,7 +60,7 @@ def entity_timeline(entity: Entity, user) -> list[Event]:
                 .select_related("report").order_by("report__facts_date"))
     for mention in mentions:
         report = mention.report
-        role = MentionRole(mention.role).label if mention.role in MentionRole.values else mention.role
+        role = str(MentionRole(mention.role).label) if mention.role in MentionRole.values else mention.role
         events.append(Event(_day(report.facts_date, report.created_at), "report", report.title,
                             _("Mentioned as %(role)s") % {"role": role},
                             reverse("records:report_detail", args=[report.pk]), report.reference,
