@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 from pcms.accounts.api import BearerToken
 from pcms.accounts.api import router as accounts_router
 from pcms.analysis.api import router as analysis_router
+from pcms.exchange.api import router as exchange_router
 from pcms.federation.api import router as federation_router
 from pcms.imports.api import router as imports_router
 from pcms.records.api import router as records_router
@@ -38,6 +39,7 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
 api.add_router("/", accounts_router)
 api.add_router("/reference/", reference_router)
 api.add_router("/records/", records_router)
+api.add_router("/exchange/", exchange_router)
 api.add_router("/", screening_router)
 api.add_router("/", imports_router)
 api.add_router("/training/", training_router)

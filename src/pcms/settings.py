@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pcms.audit",
     "pcms.training",
     "pcms.records",
+    "pcms.exchange",
     "pcms.screening",
     "pcms.imports",
     "pcms.federation",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("training/", include("pcms.training.urls")),
     path("verify/<str:code>/", training_views.verify, name="verify"),
     path("records/", include("pcms.records.urls")),
+    path("exchange/", include("pcms.exchange.urls")),
     path("screening/", include("pcms.screening.urls")),
     path("imports/", include("pcms.imports.urls")),
     path("federation/", include("pcms.federation.urls")),
