@@ -165,11 +165,13 @@ class Node:
             raise RuntimeError(f"{self.code}: pcms {' '.join(args)} failed:\n{done.stderr[-3000:]}")
         return done.stdout
 
-    def play(self, call: str):
-        """Run a step of tests/federation/scenario.py inside this node; its JSON output."""
-        out = self.pcms("shell", "-c", f"from tests.federation import scenario; scenario.{call}")
-        lines = [line for line in out.splitlines() if line.startswith("[")]
-        return json.loads(lines[-1]) if lines else None
+    def play(self, *calls: str) -> list:
+        """Run steps of tests/federation/scenario.py inside this node, in one process; the JSON
+        each step printed, in order (None for a step that printed nothing)."""
+        code = "; ".join(f"print('<step>'); scenario.{call}" for call in calls)
+        out = self.pcms("shell", "-c", f"from tests.federation import scenario; {code}")
+        steps = out.split("<step>\n")[1:]
+        return [json.loads(step) if step.strip() else None for step in steps]
 
     def start(self) -> None:
         log = open(self.dir / "node.log", "ab")  # noqa: SIM115 - kept open by the process

@@ -86,7 +86,8 @@ def serialize_report(report: Report) -> dict:
 
 
 def apply_report(record_id: str, payload: dict, origin: str) -> None:
-    report = Report.objects.filter(pk=record_id).first() or Report(id=record_id)
+    existing = Report.objects.filter(pk=record_id).first()
+    report = existing or Report(id=record_id)
     recipients = _set_handling(report, payload["handling"], origin)
     report.reference = payload["reference"]
     report.title, report.narrative = payload["title"], payload["narrative"]
@@ -98,8 +99,9 @@ def apply_report(record_id: str, payload: dict, origin: str) -> None:
     report.version = payload["version"]
     report.validated_at = (datetime.fromisoformat(payload["validated_at"])
                            if payload["validated_at"] else None)
-    report.save()
-    report.recipients.set(recipients)
+    report.save(force_insert=existing is None)
+    if recipients or existing:
+        report.recipients.set(recipients)
     index_report(report)
     listed = {(entity_id, role) for entity_id, role in payload["mentions"]}
     present = {str(pk) for pk in Entity.objects.filter(pk__in={e for e, _r in listed})
@@ -142,14 +144,16 @@ def apply_entity(record_id: str, payload: dict, origin: str) -> None:
     if report_id and not Report.objects.filter(pk=report_id).exists():
         raise Deferred(REPORT, report_id)
     schema = ftm.get_schema(payload["schema"])
-    entity = Entity.objects.filter(pk=record_id).first() or Entity(id=record_id)
+    existing = Entity.objects.filter(pk=record_id).first()
+    entity = existing or Entity(id=record_id)
     recipients = _set_handling(entity, payload["handling"], origin)
     entity.schema, entity.properties = schema.name, payload["properties"]
     entity.written = payload.get("written", {})
     entity.caption = ftm.caption(schema, entity.properties)
     entity.origin_id = report_id
-    entity.save()
-    entity.recipients.set(recipients)
+    entity.save(force_insert=existing is None)
+    if recipients or existing:
+        entity.recipients.set(recipients)
     index_entity(entity)
     _link(entity, schema)
     # Relations of the same report that arrived before this entity now find their ends.
@@ -157,8 +161,9 @@ def apply_entity(record_id: str, payload: dict, origin: str) -> None:
         for sibling in Entity.objects.filter(origin_id=report_id).exclude(pk=entity.pk):
             if any(record_id in values for values in sibling.properties.values()):
                 _link(sibling, ftm.get_schema(sibling.schema))
-    reports = {str(pk) for pk in Report.objects.filter(pk__in={r for r, _role in payload["mentions"]})
-               .values_list("pk", flat=True)}
+    listed = {r for r, _role in payload["mentions"]}
+    reports = {str(pk) for pk in Report.objects.filter(pk__in=listed).values_list("pk", flat=True)
+               } if listed else set()
     for report_id_, role in payload["mentions"]:
         if report_id_ in reports:
             Mention.objects.get_or_create(report_id=report_id_, entity=entity, role=role)
