@@ -1,6 +1,7 @@
 """Bulletins: composed from a template, counted within their audience, printed with their
 marking on every page, published, and sent."""
 
+import os
 import shutil
 import subprocess
 from datetime import timedelta
@@ -65,7 +66,7 @@ def test_pdf_carries_marking_on_every_page_with_charts_and_map(sahel, regional_a
                                   capture_output=True, text=True, check=True).stdout
             assert text.count(marking) == 2, (language, page)  # top and bottom of the page
             assert text.count("ALL / NO-ONWARD / NO-JUDICIAL") == 2
-        subprocess.run(["pdftoppm", "-png", "-r", "40", pdf, tmp_path / language], check=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", pdf, tmp_path / language], check=True)
         images = [Image.open(path).convert("RGB") for path in sorted(tmp_path.glob(f"{language}-*.png"))]
         colours = {colour for image in images for _count, colour in image.getcolors(1 << 16) or []}
         assert any(abs(r - 0x0D) < 12 and abs(g - 0x6E) < 12 and abs(b - 0xFD) < 12
@@ -75,6 +76,11 @@ def test_pdf_carries_marking_on_every_page_with_charts_and_map(sahel, regional_a
                    for r, g, b in colours), "no region coloured on the map"
     french = subprocess.run(["pdftotext", tmp_path / "bulletin-fr.pdf", "-"], capture_output=True,
                             text=True, check=True).stdout
+    if os.environ.get("PCMS_SCREENSHOTS"):  # the README's picture of a bulletin
+        for language in ("fr", "ar"):
+            first = next(iter(sorted(tmp_path.glob(f"{language}-*.png"))))
+            Image.open(first).convert("RGB").quantize(64).save(
+                Path(os.environ["PCMS_SCREENSHOTS"]) / f"analysis-bulletin-{language}.png", optimize=True)
     assert "Carte des rapports par région" in french and "Rapports par catégorie de menace" in french
 
 

@@ -26,6 +26,7 @@ from pcms.analysis import (
 )
 from pcms.analysis.choices import BulletinKind, BulletinStatus
 from pcms.analysis.forms import BulletinForm, FilterForm
+from pcms.analysis.stats import default_filters
 from pcms.audit.choices import AuditAction
 from pcms.audit.services import record
 from pcms.records.choices import ThreatCategory
@@ -43,7 +44,8 @@ def _require_records(request: HttpRequest) -> None:
 
 
 def _filters(request: HttpRequest):
-    form = FilterForm(request.GET or None)
+    default = default_filters()
+    form = FilterForm(request.GET or None, initial={"start": default.start, "end": default.end})
     return form, form.filters()
 
 

@@ -67,8 +67,10 @@
         const item = element("div", "map-legend-item");
         const swatch = element("span", "map-legend-swatch");
         swatch.style.backgroundColor = band.colour;  // CSSOM, allowed by the CSP
-        item.append(swatch, band.low === band.high ? format.format(band.low)
+        const range = element("span", "", band.low === band.high ? format.format(band.low)
           : `${format.format(band.low)}–${format.format(band.high)}`);
+        range.dir = "ltr";
+        item.append(swatch, range);
         box.append(item);
       }
       return box;
