@@ -204,7 +204,9 @@ def main(argv: list[str] | None = None) -> None:
         f"(check {out['check_bad_s']:.1f} s)"
     )
     print(
-        f"  check {out['check_s']:.1f} s + apply {out['apply_s']:.1f} s = {out['total_s']:.1f} s; "
+        f"  check {out['check_s']:.1f} s + apply {out['apply_s']:.1f} s = {out['total_s']:.1f} s "
+        f"(CPU of this process {out['check_cpu_s']:.1f} s + {out['apply_cpu_s']:.1f} s; load "
+        f"average {out['load_before']:.1f} before, {out['load_after']:.1f} after); "
         f"{out['entities']:,} entities, {out['search_tokens']:,} search words, "
         f"peak memory {out['peak_rss_mb']:.0f} MiB"
     )
