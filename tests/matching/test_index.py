@@ -154,6 +154,16 @@ def test_dedupe_finds_reentered_people():
     assert correct / len(found) >= 0.9
 
 
+def test_parallel_dedupe_gives_the_same_pairs_as_serial():
+    people = list(generate_people(1500, seed=12, duplicate_rate=0.05))
+    idx = MatchIndex()
+    idx.add_many((p.id, p.entity) for p in people)
+    serial = {(a, b, r.score) for a, b, r in idx.dedupe(workers=1)}
+    idx.parallel_threshold = 0
+    parallel = {(a, b, r.score) for a, b, r in idx.dedupe(workers=2)}
+    assert serial and parallel == serial
+
+
 def test_screening_recall_on_synthetic_variants():
     people = list(generate_people(5000, seed=3, duplicate_rate=0))
     idx = MatchIndex()

@@ -29,6 +29,7 @@ from typing import Any
 from followthemoney import model as ftm_model
 from followthemoney.schema import Schema
 from followthemoney.types import registry
+from rapidfuzz import fuzz
 from rigour.addresses import compare_address
 
 from .dates import PartialDate, best_date_level, parse_date
@@ -330,6 +331,7 @@ def _address(a: Record, b: Record) -> FeatureOutcome:
     if not a.addresses or not b.addresses:
         return "address", None, "no address on one side"
     score, x, y = max((compare_address(x, y), x, y) for x in a.addresses for y in b.addresses)
+    note = f"{score:.0%} alike"
     if score >= 0.9:
         level = "exact"
     elif score >= 0.7:
@@ -337,8 +339,14 @@ def _address(a: Record, b: Record) -> FeatureOutcome:
     elif score >= 0.4:
         level = "weak"
     else:
-        level = "different"
-    return "address", level, f"'{x}' vs '{y}' ({score:.0%} alike)"
+        # rigour scores a different house number as a different address; the
+        # same words in the same order still say something.
+        spelling, x, y = max(
+            (fuzz.token_sort_ratio(x.lower(), y.lower()), x, y) for x in a.addresses for y in b.addresses
+        )
+        level = "weak" if spelling >= 85 else "different"
+        note = f"{score:.0%} alike; {spelling:.0f}% of the spelling in common"
+    return "address", level, f"'{x}' vs '{y}' ({note})"
 
 
 _COMPARERS: dict[str, Any] = {

@@ -49,17 +49,18 @@ from typing import Any
 import numpy as np
 
 from .features import Record, compare_features, compatible, prepare
-from .keys import CODE, NAME_PAIR, NAME_PAIR_YEAR, SINGLE, WEIGHTS, record_keys
+from .keys import ADDRESS, CODE, NAME_PAIR, NAME_PAIR_YEAR, SINGLE, WEIGHTS, record_keys
 from .match import compare
 from .score import ScoringModel, default_model
 from .train import estimate
 from .types import EntityData, InvalidEntity, MatchResult
 
 FORMAT_VERSION = 1
-#: Key types that imply the whole name may agree (for the dedupe pre-filter).
-_WHOLE_NAME_KEYS = np.array([NAME_PAIR, NAME_PAIR_YEAR, SINGLE, CODE])
-#: Facts kept per row for the vectorised pre-filter: year, month, day, sex, nationality.
-_FACTS = 5
+#: Key types that imply the whole name may agree (for the dedupe pre-filter), as a bit mask.
+_WHOLE_NAME_MASK = sum(1 << k for k in (NAME_PAIR, NAME_PAIR_YEAR, SINGLE, CODE))
+#: Facts kept per row for the vectorised pre-filter: year, month, day, sex,
+#: nationality, has an address.
+_FACTS = 6
 _MAX_WORDS = 1 << 22
 _WEIGHT_TABLE = np.zeros(16, dtype=np.int32)
 for _type, _weight in WEIGHTS.items():
@@ -70,7 +71,7 @@ def _json_bytes(value: str) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode()
 
 
-def _facts(record: Record) -> tuple[int, int, int, int, int]:
+def _facts(record: Record) -> tuple[int, int, int, int, int, int]:
     """Birth date, sex and nationality as small integers (0: unknown or several)."""
     year = month = day = sex = country = 0
     if len(record.birth_dates) == 1:
@@ -82,7 +83,7 @@ def _facts(record: Record) -> tuple[int, int, int, int, int]:
         code = next(iter(record.countries))
         if len(code) == 2 and code.isalpha() and code.isascii():
             country = (ord(code[0]) - 96) * 32 + ord(code[1]) - 96
-    return year, month, day, sex, country
+    return year, month, day, sex, country, int(bool(record.addresses))
 
 
 #: The index whose pairs forked dedupe workers compare (set only during `dedupe`).
@@ -96,6 +97,9 @@ def _compare_forked(pairs: np.ndarray) -> list[tuple[str, str, MatchResult]]:
 
 class MatchIndex:
     """An index of entities for screening (`search`) and deduplication (`dedupe`)."""
+
+    #: Fewer candidate pairs than this are compared in this process by `dedupe`.
+    parallel_threshold = 10_000
 
     def __init__(
         self,
@@ -226,7 +230,7 @@ class MatchIndex:
             pairs = self._candidate_pairs(max_block)
             workers = workers or os.cpu_count() or 1
             methods = multiprocessing.get_all_start_methods()
-            if workers < 2 or len(pairs) < 10_000 or "fork" not in methods:
+            if workers < 2 or len(pairs) < self.parallel_threshold or "fork" not in methods:
                 yield from self._compare_pairs(pairs)
                 return
             _FORKED = self
@@ -345,7 +349,8 @@ class MatchIndex:
                 self._journal = None
 
     def memory_bytes(self) -> int:
-        """Approximate memory held by the index (arrays, entities, id maps)."""
+        """Approximate memory held by the index: arrays, entities, id maps and vocabulary
+        (not the cache of prepared records, nor interpreter overhead)."""
         arrays = self._keys.nbytes + self._key_rows.nbytes + self._alive.nbytes + self._facts.nbytes
         docs = sum(len(d) + 33 for d in self._docs if d is not None)
         ids = sum(len(i) + 49 for i in self._rows) + 100 * len(self._rows)
@@ -480,6 +485,7 @@ class MatchIndex:
         sizes = np.diff(np.concatenate([starts, [len(keys)]]))
         rng = np.random.default_rng(seed)
         codes: list[np.ndarray] = []
+        masks: list[np.ndarray] = []
         n_rows = np.int64(len(self._ids))
         for size in np.unique(sizes).tolist():
             if size < 2 or size > max_block:
@@ -492,15 +498,26 @@ class MatchIndex:
                 members = rows[block_starts[:, None] + np.arange(size)[None, :]].astype(np.int64)
                 a, b = members[:, ia].ravel(), members[:, ib].ravel()
                 lo, hi = np.minimum(a, b), np.maximum(a, b)
-                kinds = np.repeat((keys[block_starts] >> np.uint64(60)).astype(np.int64), len(ia))
-                keep = self._plausible(lo, hi, kinds) if plausible_only else np.ones(len(lo), bool)
+                kinds = (keys[block_starts] >> np.uint64(60)).astype(np.int64)
+                mask = np.repeat(np.left_shift(1, kinds), len(ia))
+                keep = np.ones(len(lo), bool)
+                if plausible_only:
+                    keep = self._plausible(lo, hi, mask, shared_only=False)
                 if sample < 1.0:
                     keep &= rng.random(len(lo)) < sample
-                codes.append(np.unique(lo[keep] * n_rows + hi[keep]))
+                codes.append(lo[keep] * n_rows + hi[keep])
+                masks.append(mask[keep])
         if not codes:
             return np.zeros((0, 2), dtype=np.int64)
-        chosen = np.unique(np.concatenate(codes))
-        return np.stack([chosen // n_rows, chosen % n_rows], axis=1)
+        all_codes, all_masks = np.concatenate(codes), np.concatenate(masks)
+        order = np.argsort(all_codes, kind="stable")
+        all_codes, all_masks = all_codes[order], all_masks[order]
+        first = np.flatnonzero(np.concatenate([[True], all_codes[1:] != all_codes[:-1]]))
+        chosen, shared = all_codes[first], np.bitwise_or.reduceat(all_masks, first)
+        pairs = np.stack([chosen // n_rows, chosen % n_rows], axis=1)
+        if plausible_only:
+            pairs = pairs[self._plausible(pairs[:, 0], pairs[:, 1], shared, shared_only=True)]
+        return pairs
 
     def _fact_weights(self, fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
         """Best weights that birth date, sex and nationality can reach, per pair of fact rows.
@@ -535,22 +552,33 @@ class MatchIndex:
             total = total + np.where(both, np.where(a == b, levels["agree"], levels["different"]), 0)
         return total
 
-    def _plausible(self, lo: np.ndarray, hi: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-        """Could the pair reach the threshold, given the key it shares and its facts?
+    def _plausible(self, lo: np.ndarray, hi: np.ndarray, shared: np.ndarray, shared_only: bool) -> np.ndarray:
+        """Could the pair reach the threshold, given the keys it shares and its facts?
 
-        Birth dates, sex and nationality are scored with the model's weights.
-        The name is assumed to agree fully when the shared key holds two name
-        words (or is a one-word name, or an identifier); otherwise, since no
-        two name words agree, at best as a close spelling. Identifiers are
-        assumed to agree when the shared key is one.
+        `shared` is a bit mask of the key types the pair shares. Birth dates,
+        sex and nationality are scored with the model's weights. The name is
+        assumed to agree fully when a shared key holds two name words (or a
+        one-word name, or an identifier), otherwise at best as a close
+        spelling; identifiers are assumed to agree when one is shared.
+        Addresses present on both sides are assumed to agree; with
+        `shared_only` (all keys of the pair known), only if an address key is
+        shared.
         """
         weights = self.model.features
         names = weights["name"].levels
-        whole_name = np.isin(kinds, _WHOLE_NAME_KEYS)
+        whole_name = (shared & _WHOLE_NAME_MASK) > 0
         best = self.model.prior + self._fact_weights(self._facts[lo], self._facts[hi])
         best = best + np.where(whole_name, names["exact"], names["close"])
         codes = max(weights["identifier"].levels["exact"], weights["phone"].levels["exact"])
-        best = best + np.where(kinds == CODE, codes, 0.0)
+        best = best + np.where((shared & (1 << CODE)) > 0, codes, 0.0)
+        address = weights["address"].levels
+        both = (self._facts[lo, 5] > 0) & (self._facts[hi, 5] > 0)
+        if shared_only:
+            agree = (shared & (1 << ADDRESS)) > 0
+            address_best = np.where(agree, max(address.values()), address["different"])
+        else:
+            address_best = np.full(len(lo), max(address.values()))
+        best = best + np.where(both, address_best, 0.0)
         return best >= np.log2(self.model.threshold / (1 - self.model.threshold))
 
     # -- persistence internals --------------------------------------------

@@ -1,0 +1,206 @@
+"""Analysis on a big node: the dashboard over 1,000,000 reports, the network of a 200-neighbour entity.
+
+    python -m benchmarks.analysis                    # SQLite, 1,000,000 reports
+    python -m benchmarks.analysis --database postgres://postgres@127.0.0.1:5432/pcms_bench
+
+Fills a fresh node with N synthetic reports from the five national platforms over five years
+(written in bulk: half released to all member states, some to the regional platform or to named
+states, some kept at home, most validated), and an entity graph: one person linked to 200 others
+(each with a relation entity, a vehicle and the report that mentions them), among 100,000
+background entities and links. Then times, as the regional analyst and as a national officer,
+the dashboard's figures (the last twelve months, then five years, then one category), the map's
+markers, and the network view around the 200-neighbour person: p50 and p95 over repeated runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from .common import machine, percentile
+from .node import close_and_drop, fresh_postgres, setup_django
+
+CATEGORIES = ["terrorism", "terrorist_financing", "arms_trafficking", "drug_trafficking",
+              "smuggling", "kidnapping", "cybercrime", "border_incident", "other"]
+DISSEMINATION = (["all", "regional", "named", "own"], [50, 20, 15, 15])
+
+
+def timed(function, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def fill_reports(n: int, rng: random.Random, batch: int = 10_000) -> None:
+    from django.utils import timezone
+
+    from pcms.analysis import geo
+    from pcms.records.models import Report
+    from pcms.reference.models import Platform, Region
+
+    platforms = list(Platform.objects.filter(is_regional=False))
+    codes = [p.code for p in platforms]
+    regions = {code: list(Region.objects.filter(country_id=code).values_list("code", flat=True))
+               for code in codes}
+    towns = {code: list(geo.towns().get(code, {})) for code in codes}
+    today = timezone.localdate()
+    through = Report.recipients.through
+    rows, links = [], []
+    for number in range(n):
+        owner = platforms[number % len(platforms)]
+        dissemination = rng.choices(*DISSEMINATION)[0]
+        report = Report(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4), reference=f"{owner.code}-B-{number:08d}",
+            title="Rapport fictif de charge", owner_id=owner.pk, dissemination=dissemination,
+            status="validated" if rng.random() < 0.85 else rng.choice(["draft", "submitted"]),
+            classification=rng.choice([0, 1, 1, 2]), category=rng.choice(CATEGORIES),
+            facts_date=today - timedelta(days=rng.randrange(5 * 365)),
+            country_id=owner.country_id, region_id=rng.choice(regions[owner.country_id]),
+            place=rng.choice(towns[owner.country_id]) if rng.random() < 0.7 else "",
+            source_reliability="B", credibility="2")
+        rows.append(report)
+        if dissemination == "named":
+            for other in rng.sample([p for p in platforms if p.pk != owner.pk], 2):
+                links.append(through(report_id=report.id, platform_id=other.pk))
+        if len(rows) == batch:
+            Report.objects.bulk_create(rows)
+            through.objects.bulk_create(links)
+            rows, links = [], []
+    Report.objects.bulk_create(rows)
+    through.objects.bulk_create(links)
+
+
+def fill_graph(rng: random.Random, neighbours: int = 200, background: int = 100_000,
+               batch: int = 10_000):
+    """A person with `neighbours` associates, and `background` other entities and links."""
+    from pcms.records.models import Entity, Link, Mention, Report
+    from pcms.reference.models import Platform
+
+    niger = Platform.objects.get(code="NE")
+    handling = {"owner_id": niger.pk, "dissemination": "all", "status": "validated",
+                "classification": 1}
+
+    def entity(schema: str, caption: str) -> Entity:
+        return Entity(id=uuid.uuid4(), schema=schema, caption=caption,
+                      properties={"name": [caption]}, **handling)
+
+    reports = list(Report.objects.filter(owner=niger, dissemination="all", status="validated",
+                                         classification__lte=1).values_list("id", flat=True)[:neighbours])
+    hub = entity("Person", "Personne centrale fictive")
+    entities, links, mentions = [hub], [], []
+    for index in range(neighbours):
+        person, vehicle = entity("Person", f"Associé fictif {index}"), entity("Vehicle", f"{index} NE B")
+        associate, ownership = entity("Associate", "Associate"), entity("Ownership", "Ownership")
+        entities += [person, vehicle, associate, ownership]
+        links += [Link(source_id=hub.id, target_id=person.id, via_id=associate.id, label="Associate"),
+                  Link(source_id=person.id, target_id=vehicle.id, via_id=ownership.id, label="Ownership")]
+        mentions += [Mention(report_id=reports[index % len(reports)], entity_id=hub.id, role="suspect"),
+                     Mention(report_id=reports[index % len(reports)], entity_id=person.id, role="suspect")]
+    Entity.objects.bulk_create(entities, batch_size=batch)
+    Link.objects.bulk_create(links, batch_size=batch)
+    Mention.objects.bulk_create(mentions, batch_size=batch, ignore_conflicts=True)
+    ids: list[uuid.UUID] = []
+    rows: list = []
+    for index in range(background):
+        item = entity("Person", f"Personne fictive {index}")
+        rows.append(item)
+        ids.append(item.id)
+        if len(rows) == batch:
+            Entity.objects.bulk_create(rows)
+            rows = []
+    Entity.objects.bulk_create(rows)
+    rows = []
+    for _ in range(background):
+        source, target = rng.sample(ids, 2)
+        rows.append(Link(source_id=source, target_id=target, via_id=source, label="UnknownLink"))
+        if len(rows) == batch:
+            Link.objects.bulk_create(rows)
+            rows = []
+    Link.objects.bulk_create(rows)
+    return hub
+
+
+def run(n: int, database: str | None, repeat: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="pcms-bench-") as folder:
+        setup_django(database, folder)
+        from django.contrib.auth.models import Group
+        from django.db import connection
+
+        from pcms.accounts.models import User
+        from pcms.analysis import dashboard, maps, network, stats
+        from pcms.reference.models import Platform
+
+        rng = random.Random(3)  # noqa: S311 - synthetic load
+        started = time.perf_counter()
+        fill_reports(n, rng)
+        hub = fill_graph(rng)
+        fill_s = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+        def user(name: str, role: str, code: str) -> User:
+            account = User.objects.create(username=name, platform=Platform.objects.get(code=code))
+            account.groups.add(Group.objects.get(name=role))
+            return User.objects.get(pk=account.pk)
+
+        analyst, officer = user("analyst", "analyst", "RG"), user("officer", "officer", "NE")
+        year = stats.default_filters()
+        five = stats.Filters(start=year.end - timedelta(days=5 * 365), end=year.end)
+        one = stats.Filters(start=year.start, end=year.end, category="kidnapping")
+        cases = {
+            "dashboard, 12 months, regional analyst": lambda: dashboard.build(analyst, year),
+            "dashboard, 12 months, national officer": lambda: dashboard.build(officer, year),
+            "dashboard, 5 years, regional analyst": lambda: dashboard.build(analyst, five),
+            "dashboard, one category, regional analyst": lambda: dashboard.build(analyst, one),
+            "map markers (2,000 latest), regional analyst": lambda: maps.report_markers(
+                stats.reports_for(analyst, year)),
+            "network, 200 neighbours, regional analyst": lambda: network.ego(hub, analyst),
+            "network, 200 neighbours, national officer": lambda: network.ego(hub, officer),
+        }
+        board = dashboard.build(analyst, year)
+        graph = network.ego(hub, analyst)
+        results = {}
+        for name, case in cases.items():
+            case()  # warm the caches once
+            times = timed(case, repeat)
+            results[name] = (percentile(times, 0.5), percentile(times, 0.95))
+        return {"database": connection.vendor, "n": n, "fill_s": fill_s, "results": results,
+                "reports_year": board.figures.total, "graph_nodes": len(graph.nodes),
+                "graph_edges": len(graph.edges), "machine": machine()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--database", help="postgres://... (created afresh, dropped after)")
+    args = parser.parse_args(argv)
+    if args.database:
+        fresh_postgres(args.database)
+    try:
+        out = run(args.n, args.database, args.repeat)
+    finally:
+        close_and_drop(args.database)
+    m = out["machine"]
+    print(f"{out['database']}: {out['n']:,} reports (filled in {out['fill_s']:.0f} s); "
+          f"{m['cores']} cores, {m['memory']}, {m['cpu']}, Python {m['python']}")
+    print(f"  the analyst reads {out['reports_year']:,} reports of the last twelve months; "
+          f"network: {out['graph_nodes']} nodes, {out['graph_edges']} edges")
+    for name, (p50, p95) in out["results"].items():
+        print(f"  {name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
