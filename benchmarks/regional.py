@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import sys
 import time
 from collections import defaultdict
@@ -32,13 +31,7 @@ from rapidfuzz import fuzz, process, utils
 from pcms.matching import MatchIndex
 from pcms.matching.synthetic import Person, generate_people, make_variant
 
-from .common import machine, markdown_table, peak_rss_mb, percentile
-
-
-def _cpu_with_children() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+from .common import cpu_seconds, machine, markdown_table, peak_rss_mb, percentile
 
 
 def _log(message: str) -> None:
@@ -137,13 +130,13 @@ def run(
     if dedupe:
         counts = np.bincount(identity)
         true_pairs = int((counts * (counts - 1) // 2).sum())
-        start, cpu = time.perf_counter(), _cpu_with_children()
+        start, cpu = time.perf_counter(), cpu_seconds()
         found = correct = 0
         for a, b, _ in index.dedupe():
             found += 1
             correct += bool(identity[int(a[1:])] == identity[int(b[1:])])
         out["dedupe_s"] = time.perf_counter() - start
-        out["dedupe_cpu_s"] = _cpu_with_children() - cpu
+        out["dedupe_cpu_s"] = cpu_seconds() - cpu
         out["dedupe_pairs_found"] = found
         out["dedupe_true_pairs"] = true_pairs
         out["dedupe_precision"] = correct / max(1, found)
