@@ -60,8 +60,11 @@ def size(data: Path) -> dict:
             rows = connection.execute(
                 "SELECT record_id, body, signature FROM federation_outboxchange WHERE origin = ? "
                 "ORDER BY id", (node,)).fetchall()
+        latest = {}
         for record_id, body, signature in rows:
             change = wire.Change.decode(bytes(body))
+            latest[(record_id, change.sealed_for)] = (record_id, body, signature, change)
+        for record_id, body, signature, change in latest.values():
             frame = wire.Frame(tuple(change.audience), bytes(body), bytes(signature))
             everything.append(frame)
             if change.payload and change.payload.get("schema") == "Person":

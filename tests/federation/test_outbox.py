@@ -133,3 +133,29 @@ def test_a_batch_keeps_its_bytes_until_acknowledged_and_holds_changes_in_order(
     outbox.acknowledge(first)
     assert outbox.next_batch(peer) is None
     assert not outbox.pending(peer).exists()
+
+
+def test_a_peer_added_later_gets_the_last_changes_without_new_versions(
+        remote, validated_report, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = validated_report()
+    assert not Delivery.objects.exists()
+    remote("RG", url="http://127.0.0.1:9")
+    assert outbox.republish_for("RG") == 2
+    remote("ML", via="RG")
+    outbox.republish_for("ML")
+    assert {c.version for c in OutboxChange.objects.all()} == {1}
+    delivery = Delivery.objects.get(change=changes_of(report)[0])
+    assert delivery.peer.code == "RG" and delivery.targets == ["ML", "RG"]
+
+
+def test_a_peer_added_behind_a_relay_outside_the_audience_gets_a_sealed_copy(
+        remote, validated_report, make_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = validated_report(dissemination="named", recipients=("ML",))
+    remote("RG", url="http://127.0.0.1:9")
+    remote("ML", via="RG")
+    outbox.republish_for("ML")
+    last = changes_of(report)[-1]
+    assert last.version == 2 and wire.Change.decode(bytes(last.body)).sealed_for == "ML"
+    assert last.deliveries.get().peer.code == "RG"

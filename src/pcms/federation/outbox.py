@@ -170,15 +170,30 @@ def route(change: OutboxChange, targets: list[str], exclude: set[str] = frozense
 
 
 def republish_for(code: str) -> int:
-    """After a peer is added: send it the current state of every record addressed to it."""
+    """After a peer is added: route to it the last change of every record addressed to it.
+
+    A change in clear whose route now crosses a relay outside its audience is published again
+    instead, so that the peer gets a copy sealed for it."""
+    peer = Peer.objects.select_related("via").get(code=code)
     count = 0
     for shared in Shared.objects.exclude(audience=[]).order_by("id").iterator():
         if code not in shared.audience:
+            continue
+        last = (OutboxChange.objects.filter(record_type=shared.record_type,
+                                            record_id=shared.record_id, version=shared.version)
+                .order_by("-id"))
+        change = next((c for c in last if code in c.audience), None)
+        relay_reads = peer.via is None or peer.via.code in (change.audience if change else ())
+        sealed = change is not None and wire.Change.decode(bytes(change.body)).sealed_for == code
+        if change is not None and (relay_reads or sealed):
+            count += route(change, [code])
             continue
         kind = registry.kind_named(shared.record_type)
         obj = kind.get(shared.record_id) if kind else None
         if obj is not None:
             count += len(publish(obj, force=True))
+    if count:
+        _wake()
     return count
 
 
