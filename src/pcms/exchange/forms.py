@@ -116,7 +116,7 @@ class RequestForm(StyledForm, RecordsMixin, CaseChoiceMixin):
                            max_length=20_000)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices,
                                  initial=Priority.NORMAL)
-    due_date = forms.DateField(label=_("Answer expected by"), widget=forms.DateInput)
+    due_date = forms.DateField(label=_("Answer expected by"), widget=forms.DateInput(format="%Y-%m-%d"))
     purpose = forms.ChoiceField(label=_("Purpose"))
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=300,
                                   help_text=_("Leave empty to use the purpose's legal basis."))
@@ -168,8 +168,8 @@ class AlertForm(StyledForm, CaseChoiceMixin):
     classification = forms.TypedChoiceField(label=_("Classification"), coerce=int,
                                             choices=Classification.choices,
                                             initial=Classification.RESTRICTED)
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput)
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput)
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(format="%Y-%m-%d"))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(format="%Y-%m-%d"))
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
