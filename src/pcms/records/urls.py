@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from pcms.records import views
 
@@ -20,5 +20,4 @@ urlpatterns = [
     path("entities/<uuid:pk>/", views.EntityDetailView.as_view(), name="entity_detail"),
     path("entities/<uuid:pk>/edit/", views.entity_edit, name="entity_edit"),
     path("search/", views.search, name="search"),
-    path("", include("pcms.records.urls_io")),
 ]

@@ -1,3 +1,0 @@
-"""Import and export pages of records."""
-
-urlpatterns: list = []
