@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 
 from pcms.accounts.models import ApiToken
 from pcms.audit.models import AuditEntry
@@ -12,8 +13,6 @@ from pcms.screening.models import DuplicateProposal, Hit, PairDecision, Screenin
 from tests.conftest import page_text, sign_in
 
 BORDER = "border-control"
-# Matching runs once a validation commits, as in production.
-pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def validated(author, validator, people, *, dissemination="all", classification=1,
@@ -21,9 +20,11 @@ def validated(author, validator, people, *, dissemination="all", classification=
     report = actions.create_report(author, {
         "title": "Contrôle", "category": "terrorism", "source_reliability": "B", "credibility": "2",
         "dissemination": dissemination, "classification": classification, "hit_notice": hit_notice})
-    entities = [actions.add_entity(author, report, schema, p, role="suspect") for p in people]
-    actions.submit(author, report)
-    actions.validate(validator, report)
+    # Matching and indexing run once a change commits, as in production.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        entities = [actions.add_entity(author, report, schema, p, role="suspect") for p in people]
+        actions.submit(author, report)
+        actions.validate(validator, report)
     return report, entities
 
 
@@ -185,3 +186,31 @@ def test_index_rebuild_finds_every_record(niger, mali, capsys):
     validated(*niger, [{"name": ["Aïssata Soumana"]}, {"name": ["Boubacar Cissé"]}])
     call_command("matching", "rebuild")
     assert "2 records" in capsys.readouterr().out
+
+
+def test_screening_hits_an_active_alert_and_says_so(client, make_user, mali):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pcms.exchange import actions as exchange
+
+    analyst, chief = make_user("analyst-rg", "analyst", platform="RG"), make_user(
+        "chief-rg", "supervisor", platform="RG")
+    now = timezone.now()
+    alert = exchange.create_alert(
+        analyst, kind="wanted_person", title="Recherché", instructions="Aviser RG.",
+        valid_from=now - timedelta(hours=1), valid_until=now + timedelta(days=30),
+        dissemination="all", schema="Person",
+        properties={"name": ["Moussa Traoré"], "birthDate": ["1984-05-02"]})
+    exchange.submit_alert(analyst, alert)
+    exchange.validate_alert(chief, alert)
+    sign_in(client, mali[0])
+    page = page_text(screen_page(client, name="TRAORE Moussa", birth_date="02/05/1984"))
+    assert "data-alert-hit" in page and 'data-outcome="hit"' in page
+    _token, key = ApiToken.issue(mali[0])
+    body = client.post("/api/v1/screen", {
+        "schema": "Person", "properties": {"name": ["Mousa Traore"], "birthDate": ["1984"]},
+        "purpose": BORDER, "reason": "Contrôle"}, HTTP_AUTHORIZATION=f"Bearer {key}",
+        content_type="application/json").json()
+    assert body["hit"] and body["alerts"][0]["kind"] == "wanted_person"

@@ -46,10 +46,18 @@ class CandidateOut(Schema):
     explanation: list[EvidenceOut] = Field(default_factory=list)
 
 
+class AlertHitOut(Schema):
+    hit: UUID
+    alert: str
+    kind: str
+    score: float
+
+
 class ScreenOut(Schema):
     screening: UUID
     hit: bool
     candidates: list[CandidateOut]
+    alerts: list[AlertHitOut] = Field(default_factory=list, description="Active alerts this check hit")
 
 
 @router.post("/screen", response=ScreenOut, summary="Check a person, vehicle or document: hit / no hit")
@@ -82,4 +90,6 @@ def screen(request: HttpRequest, payload: ScreenIn):
                      "entity_schema": candidate.entity.schema,
                      "explanation": services.explanation_data(candidate.result)}
         out.append(item)
-    return {"screening": screening.pk, "hit": screening.hit, "candidates": out}
+    alerts = [{"hit": h.pk, "alert": h.alert.reference, "kind": h.alert.kind, "score": h.score}
+              for h in screening.alert_hits]
+    return {"screening": screening.pk, "hit": screening.hit, "candidates": out, "alerts": alerts}

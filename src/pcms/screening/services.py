@@ -7,6 +7,7 @@ otherwise they see nothing of it.
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from pcms.core.models import NotificationLevel, notify
 from pcms.matching import InvalidEntity, MatchResult
 from pcms.records.choices import Status
 from pcms.records.models import Entity, Report
-from pcms.records.visibility import readable
+from pcms.records.visibility import current, is_current, readable
 from pcms.screening import nodeindex
 from pcms.screening.choices import Disclosure
 from pcms.screening.models import DuplicateProposal, Hit, PairDecision, Screening
@@ -54,7 +55,8 @@ def disclosed(user, found: list[tuple[str, MatchResult]], exclude=()) -> list[Ca
             continue
         if entity_id in readable_ids:
             candidates.append(Candidate(entity, result, Disclosure.FULL))
-        elif entity.hit_notice and entity.status == Status.VALIDATED and result.is_match:
+        elif (entity.hit_notice and entity.status == Status.VALIDATED and is_current(entity)
+              and result.is_match):
             candidates.append(Candidate(entity, result, Disclosure.HIT_ONLY))
     return candidates
 
@@ -74,7 +76,21 @@ def screen(user, query: dict, purpose, reason: str = "", limit: int = 10,
     record(AuditAction.SEARCH, request=request, actor=user, obj=screening,
            detail={"screening": True, "purpose": purpose.code, "schema": query.get("schema"),
                    "candidates": len(candidates), "hit": screening.hit})
+    screening.alert_hits = _check_alerts(user, query, screening, request)
+    if screening.alert_hits and not screening.hit:
+        screening.hit = True
+        screening.save(update_fields=["hit"])
     return screening, candidates
+
+
+def _check_alerts(user, query: dict, screening: Screening, request) -> list:
+    """Every screening is also checked against the active alerts the user's platform sees."""
+    if not apps.is_installed("pcms.exchange"):
+        return []
+    from pcms.exchange.alerts import check_against_alerts
+
+    return check_against_alerts(query, platform=user.platform, actor=user,
+                                reference=str(screening.pk), request=request)
 
 
 def match_report(report: Report) -> list[Hit]:
@@ -93,7 +109,7 @@ def match_report(report: Report) -> list[Hit]:
             pk__in=[i for i, _r in found if i != str(entity.pk)]).select_related("owner")}
         for candidate_id, result in found:
             candidate = others.get(candidate_id)
-            if candidate is None:
+            if candidate is None or not is_current(candidate):
                 continue
             if candidate.owner_id == entity.owner_id:
                 _propose_duplicate(entity, candidate, result)
@@ -135,7 +151,8 @@ def _propose_duplicate(entity, candidate, result) -> None:
 def hits_for(user):
     """Hits on records the user may read (the other side is disclosed per its handling)."""
     mine = readable(Entity.objects.all(), user)
-    return Hit.objects.filter(Q(entity__in=mine) | Q(candidate__in=mine)).select_related(
+    return Hit.objects.filter(Q(entity__in=mine) | Q(candidate__in=mine)).filter(
+        current("entity__"), current("candidate__")).select_related(
         "entity__owner", "candidate__owner")
 
 
