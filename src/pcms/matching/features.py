@@ -29,7 +29,6 @@ from typing import Any
 from followthemoney import model as ftm_model
 from followthemoney.schema import Schema
 from followthemoney.types import registry
-from rapidfuzz import fuzz
 from rigour.addresses import compare_address
 
 from .dates import PartialDate, best_date_level, parse_date
@@ -41,7 +40,7 @@ from .identifiers import (
     normalize_vin,
 )
 from .names import ParsedName, compare_names, describe, parse_name
-from .normalize import text_values
+from .normalize import clean_text, text_values
 from .resources import load
 from .types import EntityData, InvalidEntity
 
@@ -327,6 +326,12 @@ def _phone(a: Record, b: Record) -> FeatureOutcome:
     return "phone", level, f"{x} vs {y}" if x != y else f"{x}: same"
 
 
+def _word_overlap(a: str, b: str) -> float:
+    """Share of distinct words two texts have in common (Jaccard)."""
+    wa, wb = set(clean_text(a).lower().split()), set(clean_text(b).lower().split())
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
 def _address(a: Record, b: Record) -> FeatureOutcome:
     if not a.addresses or not b.addresses:
         return "address", None, "no address on one side"
@@ -340,12 +345,10 @@ def _address(a: Record, b: Record) -> FeatureOutcome:
         level = "weak"
     else:
         # rigour scores a different house number as a different address; the
-        # same words in the same order still say something.
-        spelling, x, y = max(
-            (fuzz.token_sort_ratio(x.lower(), y.lower()), x, y) for x in a.addresses for y in b.addresses
-        )
-        level = "weak" if spelling >= 85 else "different"
-        note = f"{score:.0%} alike; {spelling:.0f}% of the spelling in common"
+        # same words (street, place, postcode) still say something.
+        overlap, x, y = max((_word_overlap(x, y), x, y) for x in a.addresses for y in b.addresses)
+        level = "weak" if overlap >= 0.5 else "different"
+        note = f"{score:.0%} alike; {overlap:.0%} of the words in common"
     return "address", level, f"'{x}' vs '{y}' ({note})"
 
 
