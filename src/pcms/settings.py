@@ -160,6 +160,8 @@ IMPORT_MAX_ROWS = config.integer("PCMS_IMPORT_MAX_ROWS", 200_000, minimum=1)
 # Exports: at most this many per user per hour, of at most this many records each.
 EXPORTS_PER_HOUR = config.integer("PCMS_EXPORTS_PER_HOUR", 30, minimum=1)
 EXPORT_MAX_RECORDS = config.integer("PCMS_EXPORT_MAX_RECORDS", 20_000, minimum=1)
+# List pages and API listings: at most this many records shown to one user per hour.
+BULK_READS_PER_HOUR = config.integer("PCMS_BULK_READS_PER_HOUR", 5_000, minimum=1)
 
 # Federation: clock window for signed peer requests, requests per peer and minute, upload and
 # download chunk size, and the longest wait between two attempts to reach a silent peer.
@@ -220,6 +222,8 @@ else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "pcms.core.metering.MeteredPagination"
 
 PCMS_ATTACHMENT_MAX_MB = config.integer("PCMS_ATTACHMENT_MAX_MB", 20, minimum=1)
 API_TOKEN_DAYS = config.integer("PCMS_API_TOKEN_DAYS", 90, minimum=1)

@@ -1,20 +1,32 @@
 """Generic list and detail views that every app declares its pages with.
 
 A list names its base queryset (already limited to what the user may read), its filterset and
-its templates; a detail names how to fetch one readable object. Searching and reading are audited
-here once, so no page forgets it. Objects the user may not read answer 404, exactly like objects
-that do not exist, so that probing reveals nothing.
+its templates; a detail names how to fetch one readable object. Listing, searching and reading are
+audited here once, so no page forgets it, and every list page is metered (`pcms.core.metering`).
+Objects the user may not read answer 404, exactly like objects that do not exist, so that probing
+reveals nothing.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import View
 
 from pcms.audit.choices import AuditAction
 from pcms.audit.services import record
+from pcms.core import metering
 from pcms.core.forms import style_fields
+
+
+def too_many_reads(request: HttpRequest, error: metering.BulkReadLimit) -> HttpResponse:
+    message = _("You have listed more than %(limit)d records within an hour. Try again in "
+                "%(minutes)d minutes, or ask your data protection officer.") % {
+        "limit": error.limit, "minutes": error.retry_after // 60 + 1}
+    response = render(request, "core/error.html", {"status": 429, "message": message}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 class ObjectListView(LoginRequiredMixin, View):
@@ -32,10 +44,13 @@ class ObjectListView(LoginRequiredMixin, View):
                                          request=request)
         style_fields(filterset.form)
         page = Paginator(filterset.qs, self.per_page).get_page(request.GET.get("page"))
-        if filterset.is_bound:
-            record(AuditAction.SEARCH, request=request, object_type=self.object_type,
-                   detail={"filters": {k: v[:100] for k, v in request.GET.items() if k != "page"},
-                           "shown": len(page.object_list)})
+        try:
+            metering.charge(request, len(page.object_list), self.object_type)
+        except metering.BulkReadLimit as error:
+            return too_many_reads(request, error)
+        record(AuditAction.SEARCH, request=request, object_type=self.object_type,
+               detail={"filters": {k: v[:100] for k, v in request.GET.items() if k != "page"},
+                       "shown": len(page.object_list)})
         context = {"filterset": filterset, "page": page, "objects": page.object_list,
                    **self.extra_context(request)}
         template = self.results_template_name if request.htmx else self.template_name

@@ -41,3 +41,17 @@ class Notification(models.Model):
 def notify(recipient, title: str, url: str = "", level: str = NotificationLevel.INFO) -> Notification:
     """Leave a notification for a user; `title` is stored as given (translate before calling)."""
     return Notification.objects.create(recipient=recipient, title=title[:200], url=url, level=level)
+
+
+class ReadMeter(models.Model):
+    """How many records one user's lists and API listings disclosed in one hour (see metering)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "hour"], name="read_meter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.hour:%Y-%m-%d %H}h {self.count}"
