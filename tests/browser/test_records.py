@@ -32,6 +32,7 @@ def test_entry_validation_and_need_to_know(make_user, sign_in_page, page, live_s
     page.click("#new-report")
     page.fill("#id_title", "Passage d'un convoi armé près d'Ayorou")
     page.select_option("#id_category", "terrorism")
+    page.select_option("#id_purpose", label="Enquête antiterroriste")
     page.fill("#id_facts_date", "2026-11-02")
     page.fill("#id_place", "Ayorou")
     page.select_option("#id_country", "NE")

@@ -7,7 +7,8 @@ def api(client, user):
     return {"HTTP_AUTHORIZATION": f"Bearer {key}", "content_type": "application/json"}
 
 
-REPORT = {"title": "Saisie d'armes", "category": "arms_trafficking", "source_reliability": "B",
+REPORT = {"title": "Saisie d'armes", "category": "arms_trafficking",
+          "purpose": "organised-crime-investigation", "source_reliability": "B",
           "credibility": "2", "dissemination": "all", "country": "NE", "region": "NE-1"}
 
 

@@ -13,11 +13,18 @@ REPORT_FORM = {
 }
 
 
+def report_form(**fields) -> dict:
+    from pcms.reference.models import Purpose
+
+    return {**REPORT_FORM, "purpose": Purpose.objects.get(code="organised-crime-investigation").pk,
+            **fields}
+
+
 def test_officer_enters_a_report_with_entities_in_french_and_arabic(client, officer):
     sign_in(client, officer)
     from pcms.reference.models import Platform
 
-    form = {**REPORT_FORM, "recipients": [Platform.objects.get(code="ML").pk]}
+    form = report_form(recipients=[Platform.objects.get(code="ML").pk])
     response = client.post("/records/reports/new/", form)
     report = Report.objects.get()
     assert response["Location"] == f"/records/reports/{report.pk}/"

@@ -18,13 +18,13 @@ from pcms.records import schema as ftm
 from pcms.records.choices import MentionRole, Status
 from pcms.records.models import Entity, Link, Mention, Report, ReportVersion, WorkflowStep
 from pcms.records.search import index_entity, index_report
-from pcms.records.signals import record_changed, report_validated
+from pcms.records.signals import record_changed, report_validated, report_validating
 from pcms.records.visibility import can_edit, can_validate
 
 HANDLING_FIELDS = ("owner_id", "dissemination", "onward_allowed", "judicial_use", "hit_notice",
                    "classification", "status")
 REPORT_FIELDS = ("title", "narrative", "facts_date", "place", "country", "region", "category",
-                 "agency", "source_reliability", "credibility", "dissemination", "onward_allowed",
+                 "purpose", "agency", "source_reliability", "credibility", "dissemination", "onward_allowed",
                  "judicial_use", "hit_notice", "classification")
 # The property of each relation schema that holds its detail (brother, leader, driver...).
 RELATION_DETAIL = {"Family": "relationship", "Associate": "relationship", "Membership": "role",
@@ -244,6 +244,7 @@ def validate(user, report: Report, comment: str = "", request=None) -> Report:
     _sync_entities(report)
     WorkflowStep.objects.create(report=report, status=Status.VALIDATED, actor=user,
                                 comment=comment[:500])
+    report_validating.send(Report, report=report, actor=user)
     record(AuditAction.UPDATE, request=request, actor=user, obj=report,
            detail={"status": Status.VALIDATED})
     transaction.on_commit(lambda: report_validated.send(Report, report=report, actor=user))

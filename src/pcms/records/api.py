@@ -63,6 +63,7 @@ class ReportSummaryOut(Schema):
     reference: str
     title: str
     category: ThreatCategory
+    purpose: str | None
     facts_date: date | None
     status: Status
     evaluation: str
@@ -87,6 +88,7 @@ class ReportOut(ReportSummaryOut):
 class ReportIn(Schema):
     title: str = Field(max_length=300)
     category: ThreatCategory
+    purpose: str = Field(max_length=40, description="Code of a purpose from /reference/purposes")
     narrative: str = Field("", max_length=100_000)
     facts_date: date | None = None
     place: str = Field("", max_length=200)
@@ -181,6 +183,7 @@ def _summary(report: Report) -> ReportSummaryOut:
         reference=report.reference,
         title=report.title,
         category=report.category,
+        purpose=report.purpose.code if report.purpose_id else None,
         facts_date=report.facts_date,
         status=report.status,
         evaluation=report.evaluation,
@@ -213,7 +216,7 @@ def _report_out(request: HttpRequest, report: Report) -> dict:
 
 
 def _report_data(payload: ReportIn) -> tuple[dict, list[Platform]]:
-    from pcms.reference.models import Agency, Country, Region
+    from pcms.reference.models import Agency, Country, Purpose, Region
 
     data = payload.dict(exclude={"recipients", "reason"})
     errors = {}
@@ -228,6 +231,9 @@ def _report_data(payload: ReportIn) -> tuple[dict, list[Platform]]:
             data[name] = model.objects.filter(**{key: code.upper() if name != "agency" else code}).first()
             if data[name] is None:
                 errors[name] = f"unknown {name} {code!r}"
+    data["purpose"] = Purpose.objects.filter(code=payload.purpose, is_active=True).first()
+    if data["purpose"] is None:
+        errors["purpose"] = f"unknown purpose {payload.purpose!r}; see /api/v1/reference/purposes"
     recipients = list(Platform.objects.filter(code__in=payload.recipients))
     unknown = set(payload.recipients) - {p.code for p in recipients}
     if unknown:
@@ -250,7 +256,7 @@ def _run(action, *args, **kwargs):
 
 def _readable_report(request: HttpRequest, pk: UUID) -> Report:
     return get_object_or_404(
-        readable(Report.objects.select_related("owner", "agency"), _user(request)), pk=pk
+        readable(Report.objects.select_related("owner", "agency", "purpose"), _user(request)), pk=pk
     )
 
 
@@ -261,7 +267,8 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
     params = {k: v for k, v in filters.dict().items() if v not in (None, "")}
     if "owner" in params:
         params["owner"] = Platform.objects.filter(code=params["owner"]).values_list("pk", flat=True).first()
-    queryset = ReportFilterSet(params, queryset=readable(Report.objects.select_related("owner"), user)).qs
+    reports = Report.objects.select_related("owner", "purpose")
+    queryset = ReportFilterSet(params, queryset=readable(reports, user)).qs
     record(
         AuditAction.SEARCH,
         request=request,

@@ -13,7 +13,7 @@ from pcms.records import schema as ftm
 from pcms.records.choices import MentionRole
 from pcms.records.labels import property_label, schema_label
 from pcms.records.models import Report
-from pcms.reference.models import Agency, Country, Platform, Region
+from pcms.reference.models import Agency, Country, Platform, Purpose, Region
 
 ENTRY_FORMS = Path(__file__).parent / "data" / "entry_forms.yml"
 MULTI_VALUED_HELP = _("One value per line.")
@@ -36,7 +36,7 @@ class ReportForm(StyledModelForm):
 
     class Meta:
         model = Report
-        fields = ["title", "category", "facts_date", "place", "country", "region", "agency",
+        fields = ["title", "category", "purpose", "facts_date", "place", "country", "region", "agency",
                   "narrative", "source_reliability", "credibility", "dissemination", "recipients",
                   "onward_allowed", "judicial_use", "hit_notice", "classification"]
         widgets = {
@@ -48,6 +48,8 @@ class ReportForm(StyledModelForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = Country.objects.all()
+        self.fields["purpose"].queryset = Purpose.objects.filter(is_active=True)
+        self.fields["purpose"].required = True
         self.fields["region"].queryset = Region.objects.select_related("country")
         self.fields["agency"].queryset = Agency.objects.filter(
             country_id=user.platform.country_id, is_active=True)

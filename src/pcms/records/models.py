@@ -44,6 +44,10 @@ class Handled(models.Model):
         _("classification"), choices=Classification.choices, default=Classification.RESTRICTED)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.DRAFT, db_index=True)
+    review_due = models.DateField(
+        _("review due"), null=True, blank=True, db_index=True,
+        help_text=_("After this date only the owner platform's data protection officer sees the "
+                    "record, until it is reviewed."))
 
     class Meta:
         abstract = True
@@ -74,6 +78,9 @@ class Report(Handled):
                                related_name="+", verbose_name=_("region"))
     category = models.CharField(_("threat category"), max_length=24,
                                 choices=ThreatCategory.choices, db_index=True)
+    purpose = models.ForeignKey("reference.Purpose", on_delete=models.PROTECT, null=True,
+                                related_name="+", verbose_name=_("purpose"),
+                                help_text=_("Why this information is kept, and on which legal basis."))
     agency = models.ForeignKey("reference.Agency", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+", verbose_name=_("reporting agency"))
     source_reliability = models.CharField(_("source reliability"), max_length=1,

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from pcms.audit.choices import AuditAction
 from pcms.audit.services import record
-from pcms.core.generic import ObjectDetailView, ObjectListView
+from pcms.core import metering
+from pcms.core.generic import ObjectDetailView, ObjectListView, too_many_reads
 from pcms.records import actions, attachments
 from pcms.records import schema as ftm
 from pcms.records.filtersets import EntityFilterSet, ReportFilterSet
@@ -74,7 +75,8 @@ class ReportDetailView(ObjectDetailView):
     def get_object(self, request, pk):
         _require_records(request)
         return _readable_reports(request).select_related(
-            "owner", "agency", "region", "country", "created_by", "validated_by").filter(pk=pk).first()
+            "owner", "agency", "region", "country", "purpose", "created_by",
+            "validated_by").filter(pk=pk).first()
 
     def get_context(self, request, report):
         visible = _readable_entities(request)
@@ -309,6 +311,10 @@ def search(request: HttpRequest) -> HttpResponse:
     if query:
         reports = ReportFilterSet({"q": query}, queryset=_readable_reports(request)).qs[:20]
         entities = EntityFilterSet({"q": query}, queryset=_readable_entities(request)).qs[:50]
+        try:
+            metering.charge(request, len(reports) + len(entities), "records.search")
+        except metering.BulkReadLimit as error:
+            return too_many_reads(request, error)
         record(AuditAction.SEARCH, request=request, detail={"q": query,
                                                             "shown": len(reports) + len(entities)})
     return render(request, "records/search.html",

@@ -4,12 +4,14 @@ One place decides, and every path uses it: pages, API, search, matching, exports
 filter their querysets through `readable()` or ask `can_read()`. A user reads the records of
 their own platform, validated records of other platforms whose owner addressed them to the
 user's platform, and validated records sent to the user's platform within the rules (a grant,
-registered by the capability that sends them), always within the user's clearance.
+registered by the capability that sends them), always within the user's clearance. A record past
+its review date is hidden from everyone but its owner platform's data protection officer.
 """
 
 from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from pcms.records.choices import Dissemination, Status
 
@@ -54,6 +56,16 @@ def audience(model, platform) -> Q:
     return allowed
 
 
+def current(prefix: str = "") -> Q:
+    """Records not past their review date (or never given one); `prefix` follows a relation."""
+    return (Q(**{f"{prefix}review_due__isnull": True})
+            | Q(**{f"{prefix}review_due__gte": timezone.localdate()}))
+
+
+def is_current(record) -> bool:
+    return record.review_due is None or record.review_due >= timezone.localdate()
+
+
 def in_audience(record, platform) -> bool:
     return type(record).objects.filter(audience(type(record), platform), pk=record.pk).exists()
 
@@ -63,6 +75,8 @@ def readable(queryset: QuerySet, user) -> QuerySet:
     if not may_use_records(user):
         return queryset.none()
     allowed = audience(queryset.model, user.platform)
+    # Past review, only the owner platform's data protection officer still sees a record.
+    allowed &= (current() | Q(owner_id=user.platform_id)) if user.has_role("dpo") else current()
     return queryset.filter(allowed, classification__lte=user.clearance)
 
 
