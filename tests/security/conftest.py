@@ -1,0 +1,44 @@
+"""A world of users and objects built once per module, inside a transaction rolled back at the end;
+each test runs in a savepoint of it, and each request the matrix sends in one more."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from pcms.accounts.models import User
+from pcms.audit import guards
+from pcms.reference.models import Agency, Platform
+from tests.conftest import PASSWORD
+from tests.security import world as worlds
+
+
+def make_user(username: str, *roles: str, platform: str = "NE") -> User:
+    home = Platform.objects.get(code=platform)
+    agency = Agency.objects.filter(country=home.country, kind="police").first()
+    user = User.objects.create_user(username, password=PASSWORD, platform=home, agency=agency,
+                                    first_name=username.title(), last_name="Test")
+    user.groups.add(*Group.objects.filter(name__in=roles))
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.conf import settings
+
+    from pcms.screening import nodeindex
+
+    data_dir, settings.DATA_DIR = settings.DATA_DIR, tmp_path_factory.mktemp("node")
+    nodeindex.reset()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            guards.install(connection)
+            yield worlds.build(make_user)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            settings.DATA_DIR = data_dir
+            nodeindex.reset()
