@@ -51,3 +51,13 @@ def test_stix_export_through_the_api(client, validated_report, make_user):
     bundle = json.loads(response.content)
     assert bundle["type"] == "bundle"
     assert any(obj["type"] == "report" for obj in bundle["objects"])
+
+
+def test_only_importers_list_saved_mappings(client, officer, make_user):
+    from pcms.imports.models import ImportMapping
+
+    ImportMapping.objects.create(name="Personnes", schema="Person", columns={"Nom": "name"},
+                                 role="suspect", owner=officer.platform, created_by=officer)
+    assert len(client.get("/api/v1/imports/mappings", **bearer(officer)).json()) == 1
+    analyst = make_user("analyst", "analyst")
+    assert client.get("/api/v1/imports/mappings", **bearer(analyst)).status_code == 403

@@ -103,6 +103,8 @@ def create_import(request: HttpRequest, filename: str, report: UUID, mapping: in
 
 @router.get("/imports/mappings", response=list[MappingOut], summary="Saved column mappings")
 def list_mappings(request: HttpRequest):
+    if not actions.may_import(request.user):
+        raise HttpError(403, "Only officers and supervisors import records.")
     return [MappingOut(id=m.pk, name=m.name, schema_name=m.schema, columns=m.columns, role=m.role)
             for m in actions.mappings_for(request.user)]
 
