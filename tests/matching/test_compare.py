@@ -244,3 +244,11 @@ def test_threshold_can_be_overridden():
     result = compare(a, b, threshold=0.999)
     assert not result.is_match and result.threshold == 0.999
     assert compare(a, b).threshold == default_model().threshold
+
+
+def test_summary_lists_every_feature_with_its_weight():
+    result = compare(person(name=NAME, birthDate="1980"), person(name=NAME, birthDate="1975"))
+    lines = result.summary().splitlines()
+    assert lines[0].startswith("score ") and "no match" in lines[0]
+    assert len(lines) == 1 + len(result.explanation)
+    assert any("Date of birth: disagree (-9.0)" in line for line in lines)
