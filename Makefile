@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PCMS := $(BIN)/pcms
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo serve install test test-sqlite test-postgres lint lock clean
+.PHONY: demo serve install test test-sqlite test-postgres lint audit lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,7 @@ demo: install
 test: install
 	scripts/ensure-test-services
 	$(MAKE) lint
+	$(MAKE) audit
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -36,6 +37,11 @@ test-postgres:
 
 lint:
 	$(BIN)/ruff check .
+
+# Supply chain: insecure code patterns of high severity, known vulnerabilities in the lock file.
+audit:
+	$(BIN)/bandit -q -c pyproject.toml -r src --severity-level high
+	$(BIN)/python scripts/audit-dependencies
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python
