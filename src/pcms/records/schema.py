@@ -17,6 +17,7 @@ from pathlib import Path
 import followthemoney
 import phonenumbers
 import yaml
+from django.utils.translation import gettext as _
 from followthemoney.model import Model
 from followthemoney.property import Property
 from followthemoney.schema import Schema
@@ -107,20 +108,20 @@ def clean_date(text: str) -> str:
     else:
         match = _ISO_PARTIAL.match(text)
         if not match:
-            raise ValueError("not a date (expected YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)")
+            raise ValueError(_("not a date (expected YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)"))
         year, month, day = (int(part) if part else None for part in match.groups())
     if not 1800 <= year <= 2200:
-        raise ValueError("the year is out of range")
+        raise ValueError(_("the year is out of range"))
     if month is None:
         return f"{year:04d}"
     if not 1 <= month <= 12:
-        raise ValueError("the month does not exist")
+        raise ValueError(_("the month does not exist"))
     if day is None:
         return f"{year:04d}-{month:02d}"
     try:
         date(year, month, day)
     except ValueError:
-        raise ValueError("this day does not exist in the calendar") from None
+        raise ValueError(_("this day does not exist in the calendar")) from None
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
@@ -133,7 +134,7 @@ def clean_phone(text: str, regions: list[str]) -> str:
             continue
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    raise ValueError("not a valid phone number (write it with its country code, e.g. +227...)")
+    raise ValueError(_("not a valid phone number (write it with its country code, e.g. +227...)"))
 
 
 def clean_identifier(text: str) -> str:
@@ -148,7 +149,7 @@ def clean_value(prop: Property, text: str, countries: list[str]) -> str:
     if kind == registry.identifier:
         cleaned = clean_identifier(text)
         if not cleaned:
-            raise ValueError("the identifier is empty once spaces and punctuation are removed")
+            raise ValueError(_("the identifier is empty once spaces and punctuation are removed"))
         return cleaned
     if kind == registry.phone:
         return clean_phone(text, countries)
@@ -156,7 +157,7 @@ def clean_value(prop: Property, text: str, countries: list[str]) -> str:
                 registry.language, registry.topic, registry.ip):
         cleaned = kind.clean_text(text)
         if cleaned is None:
-            raise ValueError(f"not a valid {kind.label.lower()}")
+            raise ValueError(_("not a valid value for this field"))
         return cleaned
     if kind == registry.entity:
         return text.strip()
@@ -180,19 +181,21 @@ def clean_properties(
     for name, values in raw.items():
         prop = schema.properties.get(name)
         if prop is None or prop.stub:
-            result.errors[name] = f"{schema.name} has no property {name!r}"
+            result.errors[name] = _("%(schema)s has no property %(name)s") % {
+                "schema": schema.name, "name": repr(name)[:60]}
             continue
         values = [str(value) for value in _as_list(values) if str(value).strip()]
         if len(values) > MAX_VALUES:
-            result.errors[name] = f"more than {MAX_VALUES} values"
+            result.errors[name] = _("more than %(count)d values") % {"count": MAX_VALUES}
             continue
         cleaned, written = [], []
         for text in values:
             if len(text) > MAX_VALUE_LENGTH:
-                result.errors[name] = f"a value is longer than {MAX_VALUE_LENGTH} characters"
+                result.errors[name] = _("a value is longer than %(count)d characters") % {
+                    "count": MAX_VALUE_LENGTH}
                 break
             if "\x00" in text:
-                result.errors[name] = "a value contains a NUL character"
+                result.errors[name] = _("a value contains a NUL character")
                 break
             try:
                 value = clean_value(prop, text, countries)
