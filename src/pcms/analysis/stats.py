@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.db import connections
 from django.db.models import CharField, Count, QuerySet
 from django.db.models.functions import Cast, Substr
 from django.utils import formats, timezone
@@ -27,6 +28,7 @@ from pcms.records.visibility import readable
 from pcms.reference.models import Country, Region
 
 DAILY_UP_TO_DAYS = 45
+CUBE_INDEX = "analysis_report_cube"
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,16 @@ def figures(queryset: QuerySet, filters: Filters) -> Figures:
              .annotate(bucket=bucket)
              .values_list("bucket", "category", "country_id", "region_id")
              .annotate(count=Count("pk")))
-    return Figures(filters, [tuple(cell) for cell in cells])
+    if connections[cells.db].vendor != "sqlite" or cells.query.is_empty():
+        return Figures(filters, [tuple(cell) for cell in cells])
+    # SQLite's planner prefers a skip-scan of (category, facts_date), then reads every row of the
+    # period from the table; the covering index of migration 0002 answers four times faster.
+    sql, params = cells.query.sql_with_params()
+    sql = sql.replace(f'FROM "{Report._meta.db_table}"',
+                      f'FROM "{Report._meta.db_table}" INDEXED BY {CUBE_INDEX}', 1)
+    with connections[cells.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return Figures(filters, [tuple(row) for row in cursor.fetchall()])
 
 
 def dashboard_figures(user, filters: Filters) -> Figures:
