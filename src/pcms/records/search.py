@@ -88,26 +88,22 @@ def _prefix(word: str) -> Q:
     return Q(token__gte=word, token__lt=word + "\uffff")
 
 
-def _matching(field: str, words: list[str]):
-    ids = None
+def _matching(queryset: QuerySet, field: str, words: list[str]) -> QuerySet:
+    """Rows of `queryset` that hold every word as a prefix; the database intersects the sets."""
     for word in words:
         condition = _prefix(word)
         if len(bones := skeleton(word)) >= 2:
             condition |= _prefix(SKELETON + bones)
-        found = SearchToken.objects.filter(
-            condition, **{f"{field}__isnull": False}
-        ).values_list(field, flat=True)
-        ids = set(found) if ids is None else ids & set(found)
-        if not ids:
-            return set()
-    return ids or set()
+        holders = SearchToken.objects.filter(condition, **{f"{field}__isnull": False}).values(field)
+        queryset = queryset.filter(pk__in=holders)
+    return queryset
 
 
 def search_entities(queryset: QuerySet, query: str) -> QuerySet:
     words = query_words(query)
-    return queryset.filter(pk__in=_matching("entity", words)) if words else queryset.none()
+    return _matching(queryset, "entity", words) if words else queryset.none()
 
 
 def search_reports(queryset: QuerySet, query: str) -> QuerySet:
     words = query_words(query)
-    return queryset.filter(pk__in=_matching("report", words)) if words else queryset.none()
+    return _matching(queryset, "report", words) if words else queryset.none()
