@@ -13,17 +13,26 @@ arrives second creates the link, whatever path and order they took.
 from datetime import date, datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 from pcms.federation.registry import Deferred, register
 from pcms.records import schema as ftm
-from pcms.records.actions import _link
-from pcms.records.models import Attachment, Entity, Mention, Report
-from pcms.records.search import index_entity, index_report
+from pcms.records.actions import rebuild_links
+from pcms.records.models import Attachment, Entity, Link, Mention, Report, SearchToken
+from pcms.records.search import entity_text, index_report, tokens
 from pcms.records.visibility import audience as platform_audience
-from pcms.reference.models import Agency, Platform
+from pcms.reference.models import Agency, Platform, Purpose
 
 REPORT = "records.report"
 ENTITY = "records.entity"
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def handling(record) -> dict:
@@ -32,7 +41,7 @@ def handling(record) -> dict:
         "recipients": sorted(p.code for p in record.recipients.all()),
         "onward": record.onward_allowed, "judicial": record.judicial_use,
         "hit_notice": record.hit_notice, "classification": record.classification,
-        "status": record.status,
+        "status": record.status, "review_due": _iso(record.review_due),
     }
 
 
@@ -56,6 +65,8 @@ def _set_handling(record, values: dict, origin: str) -> list[Platform]:
     record.hit_notice = bool(values["hit_notice"])
     record.classification = int(values["classification"])
     record.status = values["status"]
+    # A node not yet upgraded sends no review date: the copy then keeps none.
+    record.review_due = _day(values.get("review_due"))
     return [platforms[code] for code in values["recipients"] if code in platforms]
 
 
@@ -71,15 +82,38 @@ def audience(record) -> set[str]:
     }
 
 
+def _purpose_payload(purpose: Purpose | None) -> dict | None:
+    """A purpose travels whole: the receiver may not have it in its own list."""
+    if purpose is None:
+        return None
+    return {"code": purpose.code, "legal_basis": purpose.legal_basis,
+            "name": {"fr": purpose.name_fr, "en": purpose.name_en, "ar": purpose.name_ar}}
+
+
+def _purpose(values: dict | None) -> Purpose | None:
+    """The local purpose of that code; one unknown here is added, inactive (it is the owner's
+    purpose, not offered for this node's own records)."""
+    if not values:
+        return None
+    names = values.get("name") or {}
+    purpose, _created = Purpose.objects.get_or_create(code=values["code"], defaults={
+        "legal_basis": values.get("legal_basis", "")[:300], "is_active": False,
+        "name_fr": (names.get("fr") or values["code"])[:200],
+        "name_en": (names.get("en") or names.get("fr") or values["code"])[:200],
+        "name_ar": (names.get("ar") or "")[:200]})
+    return purpose
+
+
 def serialize_report(report: Report) -> dict:
     return {
         "reference": report.reference, "title": report.title, "narrative": report.narrative,
-        "facts_date": report.facts_date.isoformat() if report.facts_date else None,
+        "facts_date": _iso(report.facts_date),
         "place": report.place, "country": report.country_id, "region": report.region_id,
         "category": report.category, "agency": report.agency.code if report.agency_id else None,
+        "purpose": _purpose_payload(report.purpose),
         "reliability": report.source_reliability, "credibility": report.credibility,
         "version": report.version,
-        "validated_at": report.validated_at.isoformat() if report.validated_at else None,
+        "validated_at": _iso(report.validated_at),
         "handling": handling(report),
         "mentions": sorted([str(m.entity_id), m.role] for m in report.mentions.all()),
     }
@@ -91,10 +125,11 @@ def apply_report(record_id: str, payload: dict, origin: str) -> None:
     recipients = _set_handling(report, payload["handling"], origin)
     report.reference = payload["reference"]
     report.title, report.narrative = payload["title"], payload["narrative"]
-    report.facts_date = date.fromisoformat(payload["facts_date"]) if payload["facts_date"] else None
+    report.facts_date = _day(payload["facts_date"])
     report.place, report.category = payload["place"], payload["category"]
     report.country_id, report.region_id = payload["country"], payload["region"]
     report.agency = Agency.objects.filter(code=payload["agency"]).first() if payload["agency"] else None
+    report.purpose = _purpose(payload.get("purpose"))
     report.source_reliability, report.credibility = payload["reliability"], payload["credibility"]
     report.version = payload["version"]
     report.validated_at = (datetime.fromisoformat(payload["validated_at"])
@@ -109,9 +144,9 @@ def apply_report(record_id: str, payload: dict, origin: str) -> None:
     for mention in Mention.objects.filter(report=report):
         if (str(mention.entity_id), mention.role) not in listed:
             mention.delete()
-    for entity_id, role in listed:
-        if entity_id in present:
-            Mention.objects.get_or_create(report=report, entity_id=entity_id, role=role)
+    Mention.objects.bulk_create(
+        [Mention(report=report, entity_id=entity_id, role=role)
+         for entity_id, role in listed if entity_id in present], ignore_conflicts=True)
 
 
 def retract_report(record_id: str) -> None:
@@ -139,34 +174,84 @@ def entity_payload(schema: str, properties: dict, written: dict, origin: str | N
     return payload
 
 
+ENTITY_FIELDS = ("owner", "dissemination", "onward_allowed", "judicial_use", "hit_notice",
+                 "classification", "status", "review_due", "schema", "properties", "written",
+                 "caption", "origin", "updated_at")
+
+
+def apply_entities(changes: list[tuple[str, dict, str]]) -> dict[str, str]:
+    """Entity changes of one batch, `(record id, payload, origin)` each, written together.
+
+    Rows, recipients, search words and mentions are written in bulk, a few queries whatever the
+    number of entities; links are rebuilt for the entities that reference others. An entity whose
+    report has not arrived is left out, before anything is written: the returned dict names,
+    for each of those, the record it waits for."""
+    reports = {payload["origin"] for _id, payload, _o in changes if payload["origin"]}
+    present = ({str(pk) for pk in Report.objects.filter(pk__in=reports).values_list("pk", flat=True)}
+               if reports else set())
+    waiting = {record_id: Deferred(REPORT, payload["origin"]).key
+               for record_id, payload, _o in changes
+               if payload["origin"] and payload["origin"] not in present}
+    changes = [change for change in changes if change[0] not in waiting]
+    if not changes:
+        return waiting
+    ids = [record_id for record_id, _p, _o in changes]
+    existing = {str(entity.pk): entity for entity in Entity.objects.filter(pk__in=ids)}
+    created, updated, recipients, referencing = [], [], [], []
+    now = timezone.now()
+    for record_id, payload, origin in changes:
+        schema = ftm.get_schema(payload["schema"])
+        entity = existing.get(record_id) or Entity(id=record_id)
+        recipients += [(record_id, platform.pk)
+                       for platform in _set_handling(entity, payload["handling"], origin)]
+        entity.schema, entity.properties = schema.name, payload["properties"]
+        entity.written = payload.get("written", {})
+        entity.caption = ftm.caption(schema, entity.properties)
+        entity.origin_id, entity.updated_at = payload["origin"], now
+        (updated if record_id in existing else created).append(entity)
+        if ftm.entity_references(schema, entity.properties):
+            referencing.append((entity, schema))
+    Entity.objects.bulk_create(created)
+    if updated:
+        Entity.objects.bulk_update(updated, ENTITY_FIELDS)
+        old = list(existing)
+        Entity.recipients.through.objects.filter(entity_id__in=old).delete()
+        SearchToken.objects.filter(entity_id__in=old).delete()
+        Link.objects.filter(via_id__in=old).delete()
+    Entity.recipients.through.objects.bulk_create(
+        Entity.recipients.through(entity_id=record_id, platform_id=platform)
+        for record_id, platform in recipients)
+    # In token order, the index on tokens grows at its end instead of everywhere at once.
+    SearchToken.objects.bulk_create(
+        SearchToken(token=token, entity_id=entity_id) for token, entity_id in sorted(
+            ((token, entity.pk) for entity in [*created, *updated]
+             for token in tokens(entity_text(entity))), key=lambda pair: pair[0]))
+    for entity, schema in referencing:
+        rebuild_links(entity, schema)
+    # Relations of the same reports that arrived earlier now find their ends.
+    arrived = set(ids)
+    origins = {payload["origin"] for _id, payload, _o in changes if payload["origin"]}
+    if origins:
+        for sibling in Entity.objects.filter(origin_id__in=origins).exclude(pk__in=ids):
+            if any(arrived.intersection(values) for values in sibling.properties.values()):
+                rebuild_links(sibling)
+    listed = {(report_id, record_id, role) for record_id, payload, _o in changes
+              for report_id, role in payload["mentions"]}
+    mentioned = {str(pk) for pk in Report.objects.filter(
+        pk__in={report_id for report_id, _e, _r in listed}).values_list("pk", flat=True)
+                 } if listed else set()
+    Mention.objects.bulk_create(
+        [Mention(report_id=report_id, entity_id=record_id, role=role)
+         for report_id, record_id, role in listed if report_id in mentioned],
+        ignore_conflicts=True)
+    return waiting
+
+
 def apply_entity(record_id: str, payload: dict, origin: str) -> None:
-    report_id = payload["origin"]
-    if report_id and not Report.objects.filter(pk=report_id).exists():
-        raise Deferred(REPORT, report_id)
-    schema = ftm.get_schema(payload["schema"])
-    existing = Entity.objects.filter(pk=record_id).first()
-    entity = existing or Entity(id=record_id)
-    recipients = _set_handling(entity, payload["handling"], origin)
-    entity.schema, entity.properties = schema.name, payload["properties"]
-    entity.written = payload.get("written", {})
-    entity.caption = ftm.caption(schema, entity.properties)
-    entity.origin_id = report_id
-    entity.save(force_insert=existing is None)
-    if recipients or existing:
-        entity.recipients.set(recipients)
-    index_entity(entity)
-    _link(entity, schema)
-    # Relations of the same report that arrived before this entity now find their ends.
-    if report_id:
-        for sibling in Entity.objects.filter(origin_id=report_id).exclude(pk=entity.pk):
-            if any(record_id in values for values in sibling.properties.values()):
-                _link(sibling, ftm.get_schema(sibling.schema))
-    listed = {r for r, _role in payload["mentions"]}
-    reports = {str(pk) for pk in Report.objects.filter(pk__in=listed).values_list("pk", flat=True)
-               } if listed else set()
-    for report_id_, role in payload["mentions"]:
-        if report_id_ in reports:
-            Mention.objects.get_or_create(report_id=report_id_, entity=entity, role=role)
+    waiting = apply_entities([(record_id, payload, origin)])
+    if waiting:
+        record_type, _sep, report_id = waiting[record_id].partition(":")
+        raise Deferred(record_type, report_id)
 
 
 def retract_entity(record_id: str) -> None:
@@ -181,4 +266,5 @@ def entities_of(report: Report):
 
 def connect() -> None:
     register(Report, serialize_report, apply_report, audience, retract=retract_report)
-    register(Entity, serialize_entity, apply_entity, audience, retract=retract_entity)
+    register(Entity, serialize_entity, apply_entity, audience, retract=retract_entity,
+             apply_many=apply_entities)

@@ -14,6 +14,9 @@ travel by registering, in its AppConfig.ready():
 - `audience(obj) -> set[str]`: the platform codes that may hold the record now.
 - `owner(obj) -> str`: the owning platform's code (default: `obj.owner.code`).
 - `retract(record_id)`: remove the local copy and what hangs off it (default: delete by pk).
+- `apply_many([(record_id, payload, origin), ...]) -> {record_id: "type:id" waited for}`:
+  optional, many changes of one batch at once (bulk writes); it leaves out, before writing
+  anything, those that need a record not arrived yet and says which record each waits for.
 
 Only the owner publishes (`pcms.federation.outbox.publish(obj)`, best inside the action's own
 transaction); the federation signs, addresses, carries, orders and applies exactly once.
@@ -42,6 +45,7 @@ class Kind:
     audience: Callable[[models.Model], set[str]]
     owner: Callable[[models.Model], str]
     retract: Callable[[str], None]
+    apply_many: Callable[[list[tuple[str, dict, str]]], dict[str, str]] | None = None
 
     def get(self, record_id: str) -> models.Model | None:
         return self.model.objects.filter(pk=record_id).first()
@@ -57,10 +61,13 @@ def _owner_code(obj: models.Model) -> str:
 def register(model: type[models.Model], serialize: Callable[[models.Model], dict],
              apply: Callable[[str, dict, str], None], audience: Callable[[models.Model], set[str]],
              *, owner: Callable[[models.Model], str] | None = None,
-             retract: Callable[[str], None] | None = None) -> Kind:
+             retract: Callable[[str], None] | None = None,
+             apply_many: Callable[[list[tuple[str, dict, str]]], dict[str, str]] | None = None,
+             ) -> Kind:
     name = model._meta.label_lower
     kind = Kind(name, model, serialize, apply, audience, owner or _owner_code,
-                retract or (lambda record_id: model.objects.filter(pk=record_id).delete()))
+                retract or (lambda record_id: model.objects.filter(pk=record_id).delete()),
+                apply_many)
     _KINDS[name] = kind
     return kind
 

@@ -143,12 +143,18 @@ def _new_entity(report: Report, schema_name: str, properties: dict) -> Entity:
                     **{name: getattr(report, name) for name in HANDLING_FIELDS})
     entity.save()
     entity.recipients.set(report.recipients.all())
-    _link(entity, schema)
+    rebuild_links(entity, schema)
     index_entity(entity)
     return entity
 
 
-def _link(entity: Entity, schema) -> None:
+def rebuild_links(entity: Entity, schema=None) -> None:
+    """Replace the graph edges (`Link`) that `entity` yields with those its properties give now.
+
+    A relation entity joins its two ends, any other entity points at the entities it references;
+    an edge is drawn only to entities this node holds. Called whenever an entity is written,
+    here and when a copy arrives from another node."""
+    schema = schema or ftm.get_schema(entity.schema)
     Link.objects.filter(via=entity).delete()
     references = dict(ftm.entity_references(schema, entity.properties))
     known = {str(pk) for pk in Entity.objects.filter(pk__in=_valid_ids(references.values()))
@@ -185,7 +191,7 @@ def update_entity(user, entity: Entity, properties: dict, request=None) -> Entit
     entity.properties, entity.written = cleaned.properties, cleaned.written
     entity.caption = ftm.caption(schema, cleaned.properties)
     entity.save()
-    _link(entity, schema)
+    rebuild_links(entity, schema)
     index_entity(entity)
     record(AuditAction.UPDATE, request=request, actor=user, obj=entity)
     transaction.on_commit(lambda: record_changed.send(Entity, instance=entity, actor=user))
