@@ -193,3 +193,73 @@ def test_relay_never_sends_a_change_back_to_its_origin_or_sender(remote):
                    targets=("NE", "ML"))
     inbox.receive(batch(ml, [frame]))
     assert not Delivery.objects.exists()
+
+
+def test_purpose_and_review_date_travel_with_reports_and_entities(remote, validated_report):
+    from pcms.federation.records import serialize_entity, serialize_report
+    from pcms.reference.models import Purpose
+
+    own = validated_report()
+    kept_for, _created = Purpose.objects.get_or_create(
+        code="threat-analysis", defaults={"name_fr": "Analyse de la menace",
+                                          "name_en": "Threat analysis"})
+    Report.objects.filter(pk=own.pk).update(review_due="2031-01-31", purpose=kept_for)
+    own = Report.objects.get(pk=own.pk)
+    sent = serialize_report(own)
+    assert sent["purpose"]["code"] == own.purpose.code
+    assert sent["handling"]["review_due"] == "2031-01-31"
+    person = own.mentions.get().entity
+    Entity.objects.filter(pk=person.pk).update(review_due="2030-06-30")
+    assert serialize_entity(Entity.objects.get(pk=person.pk))["handling"]["review_due"] == "2030-06-30"
+
+    ml = remote("ML")
+    report_id, person_id = new_id(), new_id()
+    purpose = {"code": "ml-border-watch", "legal_basis": "Loi fictive de test",
+               "name": {"fr": "Veille frontalière", "en": "Border watch", "ar": "مراقبة الحدود"}}
+    report = report_payload("ML", "ML-2026-000010", [(person_id, "suspect")], purpose=purpose)
+    report["handling"]["review_due"] = "2029-03-01"
+    entity = person_payload("ML", report_id, "Issa Maïga Test", [(report_id, "suspect")])
+    entity["handling"]["review_due"] = "2028-12-31"
+    inbox.receive(batch(ml, [change(ml, REPORT, report_id, report),
+                             change(ml, ENTITY, person_id, entity)]))
+    copy = Report.objects.get(pk=report_id)
+    assert copy.purpose.code == "ml-border-watch" and copy.purpose.name_en == "Border watch"
+    assert not copy.purpose.is_active  # the owner's purpose, not offered for this node's records
+    assert str(copy.review_due) == "2029-03-01"
+    assert str(Entity.objects.get(pk=person_id).review_due) == "2028-12-31"
+    known = kept_for
+    again = report_payload("ML", "ML-2026-000011", purpose={"code": known.code, "name": {}})
+    other_id = new_id()
+    inbox.receive(batch(ml, [change(ml, REPORT, other_id, again)]))
+    assert Report.objects.get(pk=other_id).purpose == known
+
+
+def test_many_entities_of_a_batch_are_applied_together_with_links_words_and_mentions(remote):
+    ml = remote("ML")
+    report_id = new_id()
+    people = [new_id() for _ in range(30)]
+    vehicle_id, ownership_id = new_id(), new_id()
+    handling = person_payload("ML", None, "x")["handling"]
+    frames = [change(ml, ENTITY, ownership_id, {
+                  "schema": "Ownership", "properties": {"owner": [people[0]], "asset": [vehicle_id]},
+                  "origin": report_id, "handling": handling, "mentions": []}),
+              change(ml, REPORT, report_id, report_payload("ML", "ML-2026-000020"))]
+    frames += [change(ml, ENTITY, person_id, person_payload(
+        "ML", report_id, f"Personne Fictive {number}", [(report_id, "suspect")]))
+        for number, person_id in enumerate(people)]
+    frames.append(change(ml, ENTITY, vehicle_id, {
+        "schema": "Vehicle", "properties": {"registrationNumber": ["T-0042"]},
+        "origin": report_id, "handling": handling, "mentions": [[report_id, "vehicle_used"]]}))
+    receipt = inbox.receive(batch(ml, frames))
+    assert receipt.outcomes == {Outcome.WAITING: 1, Outcome.APPLIED: 32}  # the relation first
+    assert InboxEntry.objects.filter(outcome=Outcome.APPLIED).count() == 33  # then once its report came
+    assert Entity.objects.count() == 32
+    assert Mention.objects.filter(report_id=report_id).count() == 31
+    assert SearchToken.objects.filter(entity_id=people[7], token="fictive").exists()
+    assert Link.objects.filter(via_id=ownership_id, source_id=people[0],
+                               target_id=vehicle_id).count() == 1
+    renamed = change(ml, ENTITY, people[7], person_payload("ML", report_id, "Autre Nom Test"),
+                     version=2, op="update")
+    inbox.receive(batch(ml, [renamed]))
+    assert not SearchToken.objects.filter(entity_id=people[7], token="fictive").exists()
+    assert Entity.objects.get(pk=people[7]).caption == "Autre Nom Test"
