@@ -3,10 +3,11 @@
 Batches are content-addressed: the SHA-256 of the sealed bytes names them. A push uploads a
 batch in chunks at explicit offsets; after a cut, `GET inbox/{sha}` tells how many bytes
 arrived (every byte written before the cut counts) and the upload goes on from there. When the
-last byte is in, the whole batch is checked against its name and processed; asking again about
-a processed batch answers `done`, so a lost answer costs nothing. A pull is the mirror image:
+last byte is in, the whole batch is checked against its name and its signature, stored on disk
+and acknowledged (`done`); it is applied in the background. Asking again about a stored batch
+answers `done`, so a lost answer costs nothing. A pull is the mirror image:
 `POST outbox` names the batch waiting for the caller, `GET outbox/{sha}?offset=` reads it in
-chunks, and `POST outbox/{sha}/ack` releases it once applied. A node behind a firewall does
+chunks, and `POST outbox/{sha}/ack` releases it once stored. A node behind a firewall does
 both from its side. No user token is accepted here: only a peer's signature (transport.py).
 """
 
@@ -49,10 +50,13 @@ def _contact(peer: Peer, received: int = 0, sent: int = 0) -> None:
 
 
 def process(peer_code: str, sha: str, data: bytes) -> dict:
+    """Check and store a complete batch, then acknowledge it; it is applied in the background."""
     try:
-        return inbox.take_batch(peer_code, sha, data)
+        inbox.store_batch(peer_code, sha, data)
     except wire.WireError as error:
         raise HttpError(422, f"Batch refused ({error.reason}): {error.detail}") from None
+    tasks.apply_soon()
+    return {"done": True}
 
 
 def _part(peer: Peer, sha: str) -> Path:
@@ -139,7 +143,7 @@ def download(request: HttpRequest, sha: str, offset: int = 0):
     return HttpResponse(data, content_type="application/octet-stream")
 
 
-@router.post("/outbox/{sha}/ack", auth=None, summary="Acknowledge a batch pulled and applied")
+@router.post("/outbox/{sha}/ack", auth=None, summary="Acknowledge a batch pulled and stored")
 def acknowledge(request: HttpRequest, sha: str):
     peer = authenticate(request)
     check_body(request, request.body)

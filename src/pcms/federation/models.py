@@ -172,17 +172,22 @@ class InboxEntry(models.Model):
 
 
 class ReceivedBatch(models.Model):
-    """A batch received completely and processed: asking for it again gets its acknowledgement."""
+    """A batch received completely, checked and stored on disk: asking for it again gets its
+    acknowledgement. It is applied later, in the order batches arrived; until then
+    `applied_at` is empty and the file under `federation/received/` holds it."""
 
     sender = models.CharField(max_length=8)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     count = models.PositiveIntegerField()
     received_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    outcomes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sender", "sha256"],
                                                name="federation_received_unique")]
+        indexes = [models.Index(fields=["applied_at", "id"], name="federation_received_pending")]
 
     def __str__(self) -> str:
         return f"{self.sender} {self.sha256[:12]}"

@@ -2,7 +2,9 @@
 
 Both directions run from this side, so a node behind a firewall that only lets connections out
 exchanges fully with a peer it can reach. One batch at a time per peer keeps changes in order;
-a batch is resumed at the byte where a cut left it, in either direction. A failure leaves
+a batch is resumed at the byte where a cut left it, in either direction. The receiver
+acknowledges a batch once it has stored it and applies it in the background, so the next batch
+is on its way while the previous one is applied. A failure leaves
 everything in place and sets the next attempt after an exponential back-off (5 s doubling, up
 to PCMS_FEDERATION_MAX_BACKOFF), and contact from the peer resets it.
 """
@@ -106,7 +108,8 @@ def push(client: Client) -> int:
 
 
 def pull(client: Client) -> int:
-    """Download the batches waiting at the peer, resuming partial downloads, then apply them."""
+    """Download the batches waiting at the peer, resuming partial downloads; each is stored,
+    then acknowledged, and applied in the background."""
     count = 0
     for _ in range(MAX_BATCHES):
         offer = client.json("POST", "/outbox")
@@ -127,13 +130,17 @@ def pull(client: Client) -> int:
             part.unlink()
             raise SyncError(f"batch {sha[:12]} from {client.peer.code} does not match its name")
         try:
-            inbox.take_batch(client.peer.code, sha, data)
+            inbox.store_batch(client.peer.code, sha, data, client.identity)
         except wire.WireError as error:
             part.unlink()
             raise SyncError(f"batch from {client.peer.code} refused: {error.detail}") from None
         client.request("POST", f"/outbox/{sha}/ack")
         part.unlink()
         count += int(offer.get("count", 0))
+    if count:
+        from pcms.federation import tasks
+
+        tasks.apply_soon()
     return count
 
 

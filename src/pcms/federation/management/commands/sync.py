@@ -1,11 +1,29 @@
-"""`pcms sync [--peer CODE] [--every SECONDS]`: synchronise with peers now, once or in a loop."""
+"""`pcms sync [--peer CODE] [--every SECONDS]`: synchronise with peers now, once or in a loop.
 
+Batches this node has stored but not yet applied are applied first, and in a loop also while it
+waits for the next round (every half second at most), so that a node run without the task queue
+(the demo) applies what it receives at once and relays it on without waiting for the round.
+"""
+
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pcms.federation import outbox, sync
+from pcms.federation import inbox, outbox, sync
 from pcms.federation.keys import IdentityError
+
+log = logging.getLogger(__name__)
+POLL = 0.5
+
+
+def apply_stored() -> int:
+    """Apply what is stored; an error is logged and the batch stays pending for the next try."""
+    try:
+        return inbox.apply_pending()
+    except Exception:
+        log.exception("federation: applying stored batches failed; they stay pending")
+        return 0
 
 
 class Command(BaseCommand):
@@ -25,6 +43,7 @@ class Command(BaseCommand):
         if published:
             self.stdout.write(f"{published} changes published that were missing from the outbox")
         while True:
+            apply_stored()
             reports = sync.sync_all(peer.upper() or None, due_only=bool(every))
             for report in reports:
                 if report.pushed or report.pulled or report.errors or not every:
@@ -32,8 +51,13 @@ class Command(BaseCommand):
                     self.stdout.write(f"{report.peer}: pushed {report.pushed}, pulled "
                                       f"{report.pulled}: {state}")
             if not every:
+                apply_stored()
                 if peer and not reports:
                     raise CommandError(f"{peer.upper()} is not a peer this node reaches itself")
                 return
             self.stdout.flush()
-            time.sleep(every)
+            deadline = time.monotonic() + every
+            while (left := deadline - time.monotonic()) > 0:
+                time.sleep(min(POLL, left))
+                if apply_stored():
+                    break  # relay what just arrived without waiting for the round
