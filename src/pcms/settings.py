@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pcms.exchange",
     "pcms.screening",
     "pcms.imports",
+    "pcms.dataprotection",
     "pcms.federation",
     "pcms.analysis",
 ]

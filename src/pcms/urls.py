@@ -16,6 +16,7 @@ urlpatterns = [
     path("exchange/", include("pcms.exchange.urls")),
     path("screening/", include("pcms.screening.urls")),
     path("imports/", include("pcms.imports.urls")),
+    path("dataprotection/", include("pcms.dataprotection.urls")),
     path("federation/", include("pcms.federation.urls")),
     path("analysis/", include("pcms.analysis.urls")),
     path("", include("pcms.core.urls")),
