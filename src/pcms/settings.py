@@ -18,6 +18,8 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = config.flag("PCMS_DEBUG", False)
 # Demo mode relaxes two-factor authentication and says so on every page.
 DEMO = config.flag("PCMS_DEMO", False)
+# One node of the six-node demo (scripts/demo-network): its demo data is its own platform's only.
+DEMO_NETWORK = config.flag("PCMS_DEMO_NETWORK", False)
 SECRET_KEY = config.secret_key("PCMS_SECRET_KEY", DATA_DIR)
 ALLOWED_HOSTS = config.host_list(
     "PCMS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []

@@ -1,4 +1,6 @@
-"""Demo accounts: one per role on this node's platform, and an officer on every other platform."""
+"""Demo accounts: one per role on this node's platform, and an officer and a supervisor on every
+other platform. A node of the six-node demo (`PCMS_DEMO_NETWORK`) gets its own platform's
+accounts only: the other platforms' people are at their own nodes."""
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -25,11 +27,13 @@ def load(stdout) -> None:
     for username, role, first, last, agency_kind in ACCOUNTS:
         agency = Agency.objects.filter(country=node.country, kind=agency_kind).first()
         _account(username, role, first, last, node, agency)
-    for platform in Platform.objects.exclude(pk=node.pk).filter(is_active=True):
-        agency = Agency.objects.filter(country=platform.country, kind="police").first()
-        code = platform.code.lower()
-        _account(f"officer.{code}", Role.OFFICER, "Agent", platform.code, platform, agency)
-        _account(f"supervisor.{code}", Role.SUPERVISOR, "Chef", platform.code, platform, agency)
+    if not settings.DEMO_NETWORK:
+        for platform in Platform.objects.exclude(pk=node.pk).filter(is_active=True):
+            agency = Agency.objects.filter(country=platform.country, kind="police").first()
+            code = platform.code.lower()
+            _account(f"officer.{code}", Role.OFFICER, "Agent", platform.code, platform, agency)
+            _account(f"supervisor.{code}", Role.SUPERVISOR, "Chef", platform.code, platform,
+                     agency)
     stdout.write(f"demo accounts ready (password {DEMO_PASSWORD!r})\n")
 
 

@@ -4,7 +4,8 @@ Hundreds of sessions (trainings across Africa, the three-day tutoring of each na
 staff replicated state by state every year, workshops, the annual high-level meeting of heads of
 counter-terrorism units) attended by thousands of officials from dozens of countries, many of whom
 come back for more than one session. Every name is drawn at random from lists of common first and
-last names: none is a real person. Seeded, so every run builds the same programme.
+last names: none is a real person. Seeded, so every run builds the same programme. In the
+six-node demo (`PCMS_DEMO_NETWORK`) only the regional node, which runs the programme, loads it.
 """
 
 import random
@@ -12,6 +13,7 @@ import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -216,6 +218,10 @@ class Programme:
 
 
 def load(stdout) -> None:
+    if settings.DEMO_NETWORK and not Platform.objects.filter(code=settings.PCMS_NODE,
+                                                             is_regional=True).exists():
+        stdout.write("training demo: at the regional node only\n")
+        return
     courses = _courses()
     if Session.objects.filter(course=courses[TUTORING]).exists():
         stdout.write("training demo already loaded")
