@@ -252,3 +252,32 @@ def test_summary_lists_every_feature_with_its_weight():
     assert lines[0].startswith("score ") and "no match" in lines[0]
     assert len(lines) == 1 + len(result.explanation)
     assert any("Date of birth: disagree (-9.0)" in line for line in lines)
+
+
+def test_date_typed_with_one_digit_error_is_close_even_when_unreadable():
+    a = person(name="Moussa Traore", birthDate="1942-07-04")
+    def level(date: str) -> str:
+        return evidence(compare(a, person(name="Moussa Traore", birthDate=date)), "birth_date").level
+
+    for typo in ("1942-07-14", "1942-08-04", "19402704", "1942-70-04"):
+        assert level(typo) == "close", typo
+    assert level("1942-00-00") == "compatible"  # zeros say "unknown", not a typing error
+
+
+def test_detailed_address_agreement_is_strong_but_a_town_alone_is_not():
+    detailed = "Rue 312, porte 45, Hippodrome, Bamako 1200"
+    typed = "Rue 312 porte 45 Hipodrome Bamako"
+    a = person(name="Aminata Diallo", address=detailed)
+    item = evidence(compare(a, person(name="Fatoumata Sow", address=typed)), "address")
+    assert item.level == "exact" and item.weight > 4
+    town = evidence(compare(person(name="Aminata Diallo", address="Bamako"), a), "address")
+    assert town.level == "weak" and town.weight == 0
+    assert evidence(compare(a, person(name="A", address="Quartier Plateau, Niamey")), "address").level == (
+        "different"
+    )
+
+
+def test_shared_address_and_surname_do_not_make_siblings_one_person():
+    a = person(name="Moussa Traore", birthDate="1980-05-12", address="Rue 312, porte 45, Hippodrome, Bamako")
+    b = person(name="Seydou Traore", birthDate="1984-11-02", address="Rue 312, porte 45, Hippodrome, Bamako")
+    assert not compare(a, b).is_match

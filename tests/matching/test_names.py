@@ -114,3 +114,8 @@ def test_one_word_name_is_weak_evidence():
 
 def test_compound_names_written_together_or_apart():
     assert name_level("Sidi Mohamed Ould Cheikh", "Sidimohamed Ould Cheikh") == "exact"
+
+
+def test_a_word_split_in_two_still_matches():
+    assert name_score("Kate Lin Dent", "Katelin Dent") >= 0.9
+    assert name_score("Abdel Kader Traore", "Abdelkader Traore") >= 0.9

@@ -10,8 +10,9 @@ Comparison levels (weights in `data/model.yaml`):
 * exact: the same full date;
 * swapped: same year, day and month exchanged;
 * compatible: one side is less precise and agrees on what it gives;
-* close: one typing error (one digit of the day, or a year one apart, or two
-  year digits transposed);
+* close: one typing error (one digit anywhere in the date as typed, or two
+  adjacent digits transposed, even when that made the day or month
+  unreadable), or the same day and month with a year one apart;
 * different: none of the above.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
@@ -35,6 +36,10 @@ class PartialDate:
     year: int
     month: int | None = None
     day: int | None = None
+    #: The date as typed, as eight digits YYYYMMDD, when it was written in
+    #: full: kept even when day or month could not be read, so that a typing
+    #: error ("1940-27-04" for 1942-07-04) is still recognised as one.
+    digits: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         if self.month is None:
@@ -46,6 +51,11 @@ class PartialDate:
     @property
     def full(self) -> bool:
         return self.day is not None
+
+    @property
+    def mistyped(self) -> bool:
+        """Written in full, but the day or month could not be read."""
+        return self.digits is not None and not self.full
 
 
 def parse_date(text: str) -> PartialDate | None:
@@ -62,26 +72,32 @@ def parse_date(text: str) -> PartialDate | None:
     y = int(year)
     if not MIN_YEAR <= y <= MAX_YEAR:
         return None
+    # Zeros stand for "unknown" ("1980-00-00"), not for a typing error.
+    typed = month and day and int(month) and int(day)
+    digits = f"{y:04d}{int(month):02d}{int(day):02d}" if typed else None
     m = int(month) if month else None
     if m is None or not 1 <= m <= 12:
-        return PartialDate(y)
+        return PartialDate(y, digits=digits)
     d = int(day) if day else None
     if d is None or not 1 <= d <= calendar.monthrange(y, m)[1]:
-        return PartialDate(y, m)
-    return PartialDate(y, m, d)
+        return PartialDate(y, m, digits=digits)
+    return PartialDate(y, m, d, digits)
 
 
 def compare_dates(a: PartialDate, b: PartialDate) -> str:
     """The level reached by two dates (see the module docstring)."""
     if a == b and a.full:
         return "exact"
+    if a.full and b.full and a.year == b.year and a.month == b.day and a.day == b.month:
+        return "swapped"
+    if a.digits and b.digits and (a.full or b.full):
+        if OSA.distance(a.digits, b.digits) <= 1:
+            return "close"
+    if a.full and b.full:
+        if (a.month, a.day) == (b.month, b.day) and abs(a.year - b.year) == 1:
+            return "close"
+        return "different"
     if a.year == b.year:
-        if a.full and b.full:
-            if a.month == b.day and a.day == b.month:
-                return "swapped"
-            if a.month == b.month and OSA.distance(f"{a.day:02d}", f"{b.day:02d}") <= 1:
-                return "close"
-            return "different"
         if a.month is None or b.month is None or a.month == b.month:
             return "compatible"
         return "different"

@@ -29,8 +29,8 @@ from typing import Any
 from followthemoney import model as ftm_model
 from followthemoney.schema import Schema
 from followthemoney.types import registry
-from rigour.addresses import compare_address
 
+from .addresses import compare_addresses
 from .dates import PartialDate, best_date_level, parse_date
 from .identifiers import (
     compare_codes,
@@ -40,7 +40,7 @@ from .identifiers import (
     normalize_vin,
 )
 from .names import ParsedName, compare_names, describe, parse_name
-from .normalize import clean_text, text_values
+from .normalize import text_values
 from .resources import load
 from .types import EntityData, InvalidEntity
 
@@ -326,30 +326,16 @@ def _phone(a: Record, b: Record) -> FeatureOutcome:
     return "phone", level, f"{x} vs {y}" if x != y else f"{x}: same"
 
 
-def _word_overlap(a: str, b: str) -> float:
-    """Share of distinct words two texts have in common (Jaccard)."""
-    wa, wb = set(clean_text(a).lower().split()), set(clean_text(b).lower().split())
-    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
-
-
 def _address(a: Record, b: Record) -> FeatureOutcome:
     if not a.addresses or not b.addresses:
         return "address", None, "no address on one side"
-    score, x, y = max((compare_address(x, y), x, y) for x in a.addresses for y in b.addresses)
-    note = f"{score:.0%} alike"
-    if score >= 0.9:
-        level = "exact"
-    elif score >= 0.7:
-        level = "close"
-    elif score >= 0.4:
-        level = "weak"
-    else:
-        # rigour scores a different house number as a different address; the
-        # same words (street, place, postcode) still say something.
-        overlap, x, y = max((_word_overlap(x, y), x, y) for x in a.addresses for y in b.addresses)
-        level = "weak" if overlap >= 0.5 else "different"
-        note = f"{score:.0%} alike; {overlap:.0%} of the words in common"
-    return "address", level, f"'{x}' vs '{y}' ({note})"
+    ranks = {"exact": 3, "close": 2, "weak": 1, "different": 0}
+    best, x, y = max(
+        ((compare_addresses(x, y), x, y) for x in a.addresses for y in b.addresses),
+        key=lambda item: (ranks[item[0].level], item[0].share),
+    )
+    note = f"{best.share:.0%} alike, {best.agreeing} parts agree"
+    return "address", best.level, f"'{x}' vs '{y}' ({note})"
 
 
 _COMPARERS: dict[str, Any] = {

@@ -76,7 +76,8 @@ def _facts(record: Record) -> tuple[int, int, int, int, int, int]:
     year = month = day = sex = country = 0
     if len(record.birth_dates) == 1:
         date = record.birth_dates[0]
-        year, month, day = date.year, date.month or 0, date.day or 0
+        # A date typed in full but unreadable has month -1: it may be one typo away.
+        year, month, day = date.year, -1 if date.mistyped else date.month or 0, date.day or 0
     if len(record.genders) == 1:
         sex = {"male": 1, "female": 2}.get(next(iter(record.genders)), 0)
     if len(record.countries) == 1:
@@ -522,8 +523,9 @@ class MatchIndex:
     def _fact_weights(self, fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
         """Best weights that birth date, sex and nationality can reach, per pair of fact rows.
 
-        Exact for sex and nationality; for dates, an upper bound (a day that
-        differs is counted as one typing error apart).
+        Exact for sex and nationality; for dates, an upper bound (within a
+        year, a day or month that differs is counted as one typing error apart;
+        a date typed in full but unreadable may be one typing error from any).
         """
         weights = self.model.features
         date = weights["birth_date"].levels
@@ -532,14 +534,20 @@ class MatchIndex:
         known = (ya > 0) & (yb > 0)
         full = known & (da > 0) & (db > 0)
         same_year = ya == yb
-        partial_ok = same_year & ((ma == 0) | (mb == 0) | (ma == mb))
+        mistyped = (ma < 0) | (mb < 0)
+        partial_ok = (same_year & ((ma == 0) | (mb == 0) | (ma == mb))) | mistyped
         full_best = np.where(
             (ma == mb) & (da == db),
             date["exact"],
             np.where((ma == db) & (da == mb), date["swapped"], date["close"]),
         )
-        near_year = (np.abs(ya - yb) <= 1) | (ya % 100 == (yb % 10) * 10 + (yb // 10) % 10)
-        full_w = np.where(same_year | ((ma == mb) & (da == db) & near_year), full_best, date["different"])
+        differing = sum(((ya // 10**k) % 10 != (yb // 10**k) % 10).astype(np.int8) for k in range(4))
+        near_year = (np.abs(ya - yb) <= 1) | (differing <= 2)
+        # Last digit of the year transposed with the first of the month (1990-12 / 1991-02).
+        across = (ya // 10 == yb // 10) & (ya % 10 == mb // 10) & (ma // 10 == yb % 10)
+        across &= (ma % 10 == mb % 10) & (da == db)
+        typo = same_year | ((ma == mb) & (da == db) & near_year) | across
+        full_w = np.where(typo, full_best, date["different"])
         total = np.where(
             full,
             full_w,

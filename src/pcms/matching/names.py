@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
@@ -354,7 +354,43 @@ def _weight(chosen: list[_Match]) -> float:
 
 
 def compare_names(a: ParsedName, b: ParsedName) -> NameComparison:
-    """Align the words of two names and score the alignment (0..1)."""
+    """Align the words of two names and score the alignment (0..1).
+
+    A word split in two on one side ("Kate Lin" / "Katelin", "Abdel Kader" /
+    "Abdelkader") is tried joined when it spells a word left unmatched on
+    the other side.
+    """
+    first = best = _compare_tokens(a, b)
+    if first.score >= 0.9:
+        return first
+    poor_a = [p.a for p in first.pairs if p.similarity < 0.88] + list(first.unmatched_a)
+    poor_b = [p.b for p in first.pairs if p.similarity < 0.88] + list(first.unmatched_b)
+    for joined_b in _joined_variants(b, poor_a):
+        best = max(best, _compare_tokens(a, joined_b), key=lambda c: c.score)
+    for joined_a in _joined_variants(a, poor_b):
+        best = max(best, _compare_tokens(joined_a, b), key=lambda c: c.score)
+    return best
+
+
+def _joined_variants(name: ParsedName, poor: list[NameToken]) -> list[ParsedName]:
+    """`name` with two adjacent words joined, where the joined word spells a poorly matched one."""
+    targets = [t.latin for t in poor if not t.initial and not t.arabic]
+    if not targets:
+        return []
+    out: list[ParsedName] = []
+    tokens = name.tokens
+    for i in range(len(tokens) - 1):
+        x, y = tokens[i], tokens[i + 1]
+        if x.arabic or y.arabic:
+            continue
+        joined = x.latin + y.latin
+        if any(OSA.normalized_similarity(joined, t) >= 0.8 for t in targets):
+            merged = _make_token(f"{x.text} {y.text}", [joined], False)
+            out.append(replace(name, tokens=(*tokens[:i], merged, *tokens[i + 2 :])))
+    return out
+
+
+def _compare_tokens(a: ParsedName, b: ParsedName) -> NameComparison:
     candidates: list[_Match] = []
     for i, ta in enumerate(a.tokens):
         for j, tb in enumerate(b.tokens):
