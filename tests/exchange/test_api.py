@@ -103,3 +103,10 @@ def test_alert_issued_validated_and_checked_through_the_api(client, people):
 def test_roles_without_need_to_know_have_no_exchange(client, make_user):
     headers = api(make_user("coord", "coordinator"))
     assert client.get("/api/v1/exchange/inbox", **headers).status_code == 403
+
+
+def test_consent_without_a_record_is_refused_clearly(client, people):
+    response = client.post("/api/v1/exchange/consents", {"record": " ", "recipients": ["BF"],
+                                                         "reason": "Partenaire"}, **api(people.ml))
+    assert response.status_code == 422
+    assert "record" in response.json()["detail"]

@@ -291,8 +291,10 @@ def list_consents(request: HttpRequest):
 @router.post("/consents", response={201: ConsentOut}, summary="Ask a record's owner for consent")
 def ask_consent(request: HttpRequest, payload: ConsentIn):
     user = _user(request)
-    found = _records(request, [payload.record])[0]
-    consent = _run(actions.ask_consent, user, found, payload.recipients, payload.reason,
+    found = _records(request, [payload.record])
+    if not found:
+        raise HttpError(422, "Name the record: a report reference or an entity identifier.")
+    consent = _run(actions.ask_consent, user, found[0], payload.recipients, payload.reason,
                    request=request)
     return StatusResponse(201, _consent_out(consent))
 
