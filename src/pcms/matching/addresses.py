@@ -10,7 +10,8 @@ errors. Two addresses are therefore compared part by part:
 * parts are paired best first: the same part, a word one typing error away
   (or 80 % alike for long words), a word that equals two adjacent words of
   the other side run together, a number of four digits or more one digit
-  off;
+  off; two parts whose lengths differ by more than two, or that differ in
+  both their first and last character, are not taken for one another;
 * the agreement is the matched share, counted as names are (`names.py`):
   matched parts over `short + (long - short) / 2`, so that a part left out
   costs less than a part that differs.
@@ -59,6 +60,8 @@ def address_parts(text: str) -> tuple[str, ...]:
 def _part_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
+    if abs(len(a) - len(b)) > 2 or a[0] != b[0] and a[-1] != b[-1]:
+        return 0.0
     if a.isdigit() or b.isdigit():
         # A postcode or long number with one typing error; a house number must agree.
         both_long = a.isdigit() and b.isdigit() and min(len(a), len(b)) >= 4
@@ -84,6 +87,36 @@ def compare_addresses(a: str, b: str) -> AddressComparison:
     pa, pb = address_parts(a), address_parts(b)
     if not pa or not pb:
         return AddressComparison("different", 0.0, 0)
+    # Identical parts first (most of them, and cheap); typing errors among the rest.
+    left_b = list(pb)
+    rest_a: list[str] = []
+    for part in pa:
+        if part in left_b:
+            left_b.remove(part)
+        else:
+            rest_a.append(part)
+    exact = len(pa) - len(rest_a)
+    matched, paired = float(exact), exact
+    if rest_a and left_b:
+        fuzzy, fuzzy_pairs = _fuzzy_match(tuple(rest_a), tuple(left_b))
+        matched += fuzzy
+        paired += fuzzy_pairs
+    short, long = sorted((len(pa), len(pb)))
+    share = min(1.0, matched / (short + 0.5 * (long - short)))
+    agreeing = min(paired, short)
+    if share >= 0.85 and agreeing >= EXACT_PARTS:
+        level = "exact"
+    elif share >= 0.6 and agreeing >= CLOSE_PARTS:
+        level = "close"
+    elif share >= 0.4 or agreeing >= 2 or agreeing == short:
+        level = "weak"
+    else:
+        level = "different"
+    return AddressComparison(level, share, agreeing)
+
+
+def _fuzzy_match(pa: tuple[str, ...], pb: tuple[str, ...]) -> tuple[float, int]:
+    """Pair the parts left over, best first: the similarity gained and the parts paired."""
     candidates: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
     for i, x in enumerate(pa):
         for j, y in enumerate(pb):
@@ -106,15 +139,4 @@ def compare_addresses(a: str, b: str) -> AddressComparison:
             used_a.update(ia)
             used_b.update(ib)
             matched += sim
-    short, long = sorted((len(pa), len(pb)))
-    share = min(1.0, matched / (short + 0.5 * (long - short)))
-    agreeing = min(len(used_a), len(used_b))
-    if share >= 0.85 and agreeing >= EXACT_PARTS:
-        level = "exact"
-    elif share >= 0.6 and agreeing >= CLOSE_PARTS:
-        level = "close"
-    elif share >= 0.4 or agreeing >= 2 or agreeing == short:
-        level = "weak"
-    else:
-        level = "different"
-    return AddressComparison(level, share, agreeing)
+    return matched, min(len(used_a), len(used_b))
