@@ -16,12 +16,15 @@ plain-English detail. Which features apply depends on the kind:
 * vehicle: licence plate, VIN (`vinCode`, an extension to the
   followthemoney Vehicle schema), country;
 * document (Identification, Passport): document number, country, and for a
-  passport the holder's name, date of birth and sex.
+  passport the holder's name, date of birth and sex;
+* schemata that platforms add to followthemoney (`data/extensions.yaml`):
+  a phone by its number, IMEI and IMSI; a firearm by its serial number, with
+  make and model as supporting evidence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -40,7 +43,7 @@ from .identifiers import (
     normalize_vin,
 )
 from .names import ParsedName, compare_names, describe, parse_name
-from .normalize import text_values
+from .normalize import alnum_words, text_values
 from .resources import load
 from .types import EntityData, InvalidEntity
 
@@ -54,6 +57,7 @@ KINDS: dict[str, str] = {
     "Vehicle": "vehicle",
     "Identification": "document",
     "Passport": "document",
+    **{name: str(spec["kind"]) for name, spec in load("extensions").items()},
 }
 #: The features compared for each kind, in display order.
 FEATURES: dict[str, tuple[str, ...]] = {
@@ -69,6 +73,12 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "organization": ("name", "identifier", "country", "phone", "address"),
     "vehicle": ("plate", "vin", "country"),
     "document": ("document_number", "country", "name", "birth_date", "gender"),
+    **{str(spec["kind"]): tuple(spec["features"]) for spec in load("extensions").values()},
+}
+#: Extension schemata: feature code -> (properties read, how values compare).
+_EXTENSION_FEATURES: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
+    name: {code: (tuple(f["properties"]), str(f["compare"])) for code, f in spec["features"].items()}
+    for name, spec in load("extensions").items()
 }
 _NAME_PROPS = ("name", "alias", "previousName")
 _NAME_PARTS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
@@ -99,12 +109,19 @@ class Record:
     plates: frozenset[str]
     vins: frozenset[str]
     document_numbers: frozenset[str]
+    #: The values of an extension schema's features (`data/extensions.yaml`), normalised.
+    extra: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def values(self, code: str) -> frozenset[str]:
+        """The normalised values of extension feature `code` (empty if none)."""
+        return next((v for c, v in self.extra if c == code), frozenset())
 
 
 @cache
-def _schema(name: str) -> Schema:
-    schema = ftm_model.get(name)
-    if schema is None or name not in KINDS:
+def _schema(name: str) -> Schema | None:
+    """followthemoney's schema; None for an extension schema (`data/extensions.yaml`)."""
+    schema = None if name in _EXTENSION_FEATURES else ftm_model.get(name)
+    if name not in KINDS or (schema is None and name not in _EXTENSION_FEATURES):
         supported = ", ".join(KINDS)
         raise InvalidEntity(f"schema {name!r} cannot be matched (supported: {supported})")
     return schema
@@ -113,6 +130,8 @@ def _schema(name: str) -> Schema:
 @cache
 def _identifier_props(name: str) -> tuple[str, ...]:
     schema = _schema(name)
+    if schema is None:
+        return ()
     return tuple(
         prop
         for prop, spec in schema.properties.items()
@@ -148,11 +167,11 @@ def prepare(entity: EntityData | Record, region: str | None = None) -> Record:
     schema_name = entity.get("schema")
     if not isinstance(schema_name, str):
         raise InvalidEntity("the entity has no schema")
-    schema = _schema(schema_name)
+    _schema(schema_name)
     props = entity.get("properties") or {}
     if not isinstance(props, Mapping):
         raise InvalidEntity("the entity's properties must be a mapping")
-    kind = KINDS[schema.name]
+    kind = KINDS[schema_name]
 
     def values(*names: str) -> list[str]:
         out: list[str] = []
@@ -179,19 +198,25 @@ def prepare(entity: EntityData | Record, region: str | None = None) -> Record:
         elif parsed not in dates:
             dates.append(parsed)
 
-    countries = {_country_code(v) for v in values(*_COUNTRY_PROPS[kind])}
+    countries = {_country_code(v) for v in values(*_COUNTRY_PROPS.get(kind, ()))}
     genders = {_gender(v) for v in values("gender")}
     if not genders - {None}:
         genders = {n.gender for n in names}
-    ids = {normalize_code(v) for v in values(*_identifier_props(schema.name))}
+    ids = {normalize_code(v) for v in values(*_identifier_props(schema_name))}
     if kind == "vehicle":
         plates = {normalize_code(v) for v in values("registrationNumber")}
         vins = {normalize_vin(v) for v in values("vinCode")}
     else:
         plates, vins = set(), set()
-    doc_numbers = {normalize_code(v) for v in values("number", "passportNumber")}
+    doc_numbers = set()
+    if schema_name not in _EXTENSION_FEATURES:  # a Phone's "number" is its line
+        doc_numbers = {normalize_code(v) for v in values("number", "passportNumber")}
+    extra = tuple(
+        (code, frozenset(n for n in (_NORMALIZERS[how](v, region) for v in values(*props_)) if n))
+        for code, (props_, how) in _EXTENSION_FEATURES.get(schema_name, {}).items()
+    )
     return Record(
-        schema=schema.name,
+        schema=schema_name,
         kind=kind,
         names=names,
         birth_dates=tuple(dates),
@@ -204,6 +229,7 @@ def prepare(entity: EntityData | Record, region: str | None = None) -> Record:
         plates=frozenset(plates - {None}),
         vins=frozenset(vins - {None}),
         document_numbers=frozenset(doc_numbers - {None}),
+        extra=extra,
     )
 
 
@@ -215,7 +241,10 @@ def compatible(a: Record, b: Record) -> bool:
     """Can two records describe the same thing (e.g. Passport and Identification)?"""
     if a.kind == "document" or b.kind == "document":
         return a.kind == b.kind
-    return _schema(a.schema).can_match(_schema(b.schema))
+    sa, sb = _schema(a.schema), _schema(b.schema)
+    if sa is None or sb is None:
+        return a.kind == b.kind
+    return sa.can_match(sb)
 
 
 def feature_kind(a: Record, b: Record) -> str:
@@ -226,8 +255,13 @@ def feature_kind(a: Record, b: Record) -> str:
 
 def compare_features(a: Record, b: Record) -> Iterator[FeatureOutcome]:
     """Compare every feature of the records' kind."""
-    for code in FEATURES[feature_kind(a, b)]:
-        yield _COMPARERS[code](a, b)
+    kind = feature_kind(a, b)
+    extension = _EXTENSION_FEATURES.get(a.schema, {})
+    for code in FEATURES[kind]:
+        if code in extension:
+            yield _extension_feature(code, extension[code][1], a.values(code), b.values(code))
+        else:
+            yield _COMPARERS[code](a, b)
 
 
 def _name(a: Record, b: Record) -> FeatureOutcome:
@@ -336,6 +370,41 @@ def _address(a: Record, b: Record) -> FeatureOutcome:
     )
     note = f"{best.share:.0%} alike, {best.agreeing} parts agree"
     return "address", best.level, f"'{x}' vs '{y}' ({note})"
+
+
+def _words(text: str, region: str | None) -> str | None:
+    """Lower-case words of three letters or more, sorted (for makes and models)."""
+    words = sorted({w for w in alnum_words(text) if len(w) >= 3 or any(c.isdigit() for c in w)})
+    return " ".join(words) or None
+
+
+def _imei(text: str, region: str | None) -> str | None:
+    digits = "".join(c for c in text if c.isdigit())
+    return digits[:14] if len(digits) >= 14 else normalize_code(text)
+
+
+_NORMALIZERS: dict[str, Callable[[str, str | None], str | None]] = {
+    "phone": normalize_phone,
+    "imei": _imei,
+    "code": lambda text, region: normalize_code(text),
+    "words": _words,
+}
+
+
+def _extension_feature(code: str, how: str, a: frozenset[str], b: frozenset[str]) -> FeatureOutcome:
+    if not a or not b:
+        return code, None, "no value on one side"
+    if how == "phone":
+        level, x, y = compare_phones(a, b)
+    elif how == "words":
+        x, y = min(a), min(b)
+        shared = sorted({w for v in a for w in v.split()} & {w for v in b for w in v.split()})
+        level = "agree" if shared else "different"
+        return code, level, f"'{x}' vs '{y}'" + (f": {', '.join(shared)} in common" if shared else "")
+    else:
+        level, x, y = compare_codes(a, b)
+    text = {"exact": "same", "close": "one character apart", "different": "different"}[level]
+    return code, level, f"{x} vs {y}: {text}" if x != y else f"{x}: same"
 
 
 _COMPARERS: dict[str, Any] = {

@@ -15,7 +15,8 @@ integer built from a prepared record:
 * TOKEN_INITIAL: one name word and the first consonant class of another
   (survives most typos when there is no date);
 * SINGLE: the only word of a one-word name;
-* CODE: an identifier, phone number, plate, VIN or document number;
+* CODE: an identifier, phone number, plate, VIN or document number, or a
+  code of an extension schema (IMEI, IMSI, serial number);
 * ADDRESS: two consecutive words of an address (house numbers and short
   words left out), a weak key that finds re-entries whose name and date
   were both mistyped.
@@ -115,6 +116,10 @@ def record_keys(record: Record, word_id: Callable[[str], int | None]) -> set[int
         words = [w for w in clean_text(address).lower().split() if len(w) >= 3][:ADDRESS_TOKENS]
         for first, second in zip(words, words[1:], strict=False):
             keys.add(_hashed_key(ADDRESS, f"{first} {second}"))
+    for code, values in record.extra:
+        for value in values:
+            # Phone lines by their last eight digits, as below; other codes whole.
+            keys.add(_hashed_key(CODE, f"{code}:{value[-8:] if value.startswith('+') else value}"))
     for phone in record.phones:
         # The last eight digits, so that numbers with and without country code meet.
         keys.add(_hashed_key(CODE, f"phone:{phone[-8:]}"))

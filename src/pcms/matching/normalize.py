@@ -77,3 +77,8 @@ def clean_text(text: str) -> str:
 def alnum_upper(text: str) -> str:
     """Upper-case ASCII letters and digits only: the comparable form of codes."""
     return "".join(c for c in text.upper() if c.isascii() and c.isalnum())
+
+
+def alnum_words(text: str) -> list[str]:
+    """Lower-case words of letters and digits ("Glock-17 GmbH" -> glock, 17, gmbh)."""
+    return clean_text(text).lower().replace(".", " ").split()
