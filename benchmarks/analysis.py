@@ -2,6 +2,7 @@
 
     python -m benchmarks.analysis                    # SQLite, 1,000,000 reports
     python -m benchmarks.analysis --database postgres://postgres@127.0.0.1:5432/pcms_bench
+    (--data-dir DIR for SQLite, --keep for PostgreSQL: fill once, measure again later)
 
 Fills a fresh node with N synthetic reports from the five national platforms over five years
 (written in bulk: half released to all member states, some to the regional platform or to named
@@ -128,30 +129,30 @@ def fill_graph(rng: random.Random, neighbours: int = 200, background: int = 100_
     return hub
 
 
-def run(n: int, database: str | None, repeat: int) -> dict[str, Any]:
+def run(n: int, database: str | None, repeat: int, data_dir: str | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="pcms-bench-") as folder:
-        setup_django(database, folder)
+        setup_django(database, data_dir or folder)
         from django.contrib.auth.models import Group
         from django.db import connection
 
         from pcms.accounts.models import User
         from pcms.analysis import dashboard, maps, network, stats
+        from pcms.records.models import Entity, Report
         from pcms.reference.models import Platform
 
         rng = random.Random(3)  # noqa: S311 - synthetic load
         started = time.perf_counter()
-        fill_reports(n, rng)
-        hub = fill_graph(rng)
+        if Report.objects.count() < n:  # a kept --data-dir or --keep database is filled once
+            fill_reports(n, rng)
+            fill_graph(rng)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        hub = Entity.objects.get(caption="Personne centrale fictive")
         fill_s = time.perf_counter() - started
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
 
         def user(name: str, role: str, code: str) -> User:
-            account = User.objects.create(username=name, platform=Platform.objects.get(code=code))
+            account, _created = User.objects.get_or_create(
+                username=name, defaults={"platform": Platform.objects.get(code=code)})
             account.groups.add(Group.objects.get(name=role))
             return User.objects.get(pk=account.pk)
 
@@ -166,6 +167,8 @@ def run(n: int, database: str | None, repeat: int) -> dict[str, Any]:
             "dashboard, one category, regional analyst": lambda: dashboard.build(analyst, one),
             "map markers (2,000 latest), regional analyst": lambda: maps.report_markers(
                 stats.reports_for(analyst, year)),
+            "network, 2 steps (600 nodes at most), regional analyst": lambda: network.ego(
+                hub, analyst, depth=2),
             "network, 200 neighbours, regional analyst": lambda: network.ego(hub, analyst),
             "network, 200 neighbours, national officer": lambda: network.ego(hub, officer),
         }
@@ -186,13 +189,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--database", help="postgres://... (created afresh, dropped after)")
+    parser.add_argument("--data-dir", help="SQLite: keep the node in this folder and reuse it")
+    parser.add_argument("--keep", action="store_true", help="PostgreSQL: keep and reuse the database")
     args = parser.parse_args(argv)
-    if args.database:
+    if args.database and not args.keep:
         fresh_postgres(args.database)
     try:
-        out = run(args.n, args.database, args.repeat)
+        out = run(args.n, args.database, args.repeat, args.data_dir)
     finally:
-        close_and_drop(args.database)
+        if not args.keep:
+            close_and_drop(args.database)
     m = out["machine"]
     print(f"{out['database']}: {out['n']:,} reports (filled in {out['fill_s']:.0f} s); "
           f"{m['cores']} cores, {m['memory']}, {m['cpu']}, Python {m['python']}")

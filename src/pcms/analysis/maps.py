@@ -16,8 +16,8 @@ def _point(cache: dict, place: str, country: str | None, region: str | None) -> 
     return cache[key]
 
 
-def report_markers(queryset: QuerySet, limit: int = MAX_MARKERS) -> tuple[list[dict], int]:
-    """The most recent `limit` reports of `queryset` that can be placed, and how many there are."""
+def report_markers(queryset: QuerySet, limit: int = MAX_MARKERS) -> list[dict]:
+    """The most recent `limit` reports of `queryset` that can be placed."""
     rows = (queryset.order_by("-facts_date", "-created_at")
             .values("id", "reference", "title", "facts_date", "category", "place", "country_id",
                     "region_id")[:limit])
@@ -34,7 +34,7 @@ def report_markers(queryset: QuerySet, limit: int = MAX_MARKERS) -> tuple[list[d
             "precision": point.precision,
             "url": reverse("records:report_detail", args=[row["id"]]),
         })
-    return markers, queryset.count()
+    return markers
 
 
 def place_counts(queryset: QuerySet, limit: int = MAX_PLACES) -> list[tuple[float, float, int]]:

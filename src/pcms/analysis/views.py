@@ -100,8 +100,9 @@ def map_data(request: HttpRequest) -> JsonResponse:
     _require_records(request)
     _form, filters = _filters(request)
     reports = stats.reports_for(request.user, filters)
-    markers, total = maps.report_markers(reports)
+    markers = maps.report_markers(reports)
     figures = stats.figures(reports, filters)
+    total = figures.total
     record(AuditAction.SEARCH, request=request, object_type="analysis.map",
            detail={"filters": filters.query(), "shown": len(markers)})
     return JsonResponse({"markers": markers, "total": total,
