@@ -214,3 +214,15 @@ def test_screening_hits_an_active_alert_and_says_so(client, make_user, mali):
         "purpose": BORDER, "reason": "Contrôle"}, HTTP_AUTHORIZATION=f"Bearer {key}",
         content_type="application/json").json()
     assert body["hit"] and body["alerts"][0]["kind"] == "wanted_person"
+
+
+def test_screening_finds_a_phone_by_number_and_a_firearm_by_serial_number(client, niger, mali):
+    validated(*niger, [{"number": ["+227 96 12 34 56"], "imei": ["352099001761481"]}], schema="Phone")
+    validated(*niger, [{"serialNumber": ["KA-1234567"], "make": ["Kalashnikov"]}], schema="Firearm")
+    sign_in(client, mali[0])
+    page = page_text(screen_page(client, schema="Phone", line_number="+22796123456"))
+    assert 'data-outcome="hit"' in page
+    page = page_text(screen_page(client, schema="Firearm", serial_number="ka 1234567", make="KALASHNIKOV"))
+    assert 'data-outcome="hit"' in page
+    page = page_text(screen_page(client, schema="Firearm", serial_number="ZX9999999", make="Glock"))
+    assert 'data-outcome="hit"' not in page

@@ -8,7 +8,8 @@ from pcms.records import schema as ftm
 from pcms.reference.models import Country, Purpose
 
 KINDS = [("Person", _("Person")), ("Vehicle", _("Vehicle")), ("Passport", _("Travel document")),
-         ("Identification", _("Identity document")), ("Organization", _("Organisation"))]
+         ("Identification", _("Identity document")), ("Organization", _("Organisation")),
+         ("Phone", _("Phone")), ("Firearm", _("Firearm"))]
 
 # Form field -> (followthemoney property, schemata it applies to)
 FIELDS = {
@@ -22,6 +23,9 @@ FIELDS = {
     "vin": ("vinCode", {"Vehicle"}),
     "number": ("number", {"Passport", "Identification"}),
     "country": ("country", {"Vehicle", "Passport", "Identification", "Organization"}),
+    "line_number": ("number", {"Phone"}),
+    "serial_number": ("serialNumber", {"Firearm"}),
+    "make": ("make", {"Firearm"}),
 }
 
 
@@ -40,6 +44,9 @@ class ScreeningForm(StyledForm):
     vin = forms.CharField(label=_("VIN"), required=False, max_length=40)
     number = forms.CharField(label=_("Document number"), required=False, max_length=60)
     country = forms.ChoiceField(label=_("Country"), required=False)
+    line_number = forms.CharField(label=_("Phone number"), required=False, max_length=40)
+    serial_number = forms.CharField(label=_("Serial number"), required=False, max_length=60)
+    make = forms.CharField(label=_("Make"), required=False, max_length=100)
     purpose = forms.ModelChoiceField(label=_("Purpose"), queryset=Purpose.objects.none())
     reason = forms.CharField(label=_("Why are you checking?"), max_length=300,
                              help_text=_("E.g. the case or control this check belongs to."))

@@ -6,7 +6,9 @@ FEATURES = {
     "name": _("Name"), "birth_date": _("Date of birth"), "nationality": _("Nationality"),
     "gender": _("Sex"), "identifier": _("Identifiers"), "phone": _("Phone"),
     "address": _("Address"), "country": _("Country"), "plate": _("Registration plate"),
-    "vin": _("VIN"), "document_number": _("Document number"),
+    "vin": _("VIN"), "document_number": _("Document number"), "phone_number": _("Phone number"),
+    "imei": _("IMEI"), "imsi": _("IMSI"), "serial_number": _("Serial number"), "make": _("Make"),
+    "model": _("Model"),
 }
 VERDICTS = {
     "agree": _("agrees"), "partial": _("partly agrees"), "disagree": _("disagrees"),

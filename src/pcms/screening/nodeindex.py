@@ -17,7 +17,7 @@ from pcms.records.models import Entity
 
 MATCHABLE = tuple(name for name in KINDS if name in (
     "Person", "Organization", "Company", "PublicBody", "LegalEntity", "Vehicle", "Identification",
-    "Passport"))
+    "Passport", "Phone", "Firearm"))
 
 _lock = threading.Lock()
 _index: MatchIndex | None = None
