@@ -13,7 +13,8 @@ Design
 * A search gathers the postings of the query's keys, skips keys that are too
   common to discriminate (more than `max_postings` rows), ranks the rows by
   the summed weight of the keys they share, and runs the full comparison on
-  the best `candidates` rows only.
+  the best `candidates` rows only; when none of them matches (weak evidence:
+  a typo and a year-only date), on `WIDER_POOL` times as many.
 * Removal marks the row dead; dead rows are filtered out of results and
   dropped from the arrays when the index is saved.
 * Deduplication walks the posting lists block by block, generates the pairs
@@ -56,6 +57,9 @@ from .train import estimate
 from .types import EntityData, InvalidEntity, MatchResult
 
 FORMAT_VERSION = 1
+#: When none of the first `candidates` rows matches (a typo and a year-only
+#: date, say), a search compares this many times as many rows.
+WIDER_POOL = 4
 #: Key types that imply the whole name may agree (for the dedupe pre-filter), as a bit mask.
 _WHOLE_NAME_MASK = sum(1 << k for k in (NAME_PAIR, NAME_PAIR_YEAR, SINGLE, CODE))
 #: Facts kept per row for the vectorised pre-filter: year, month, day, sex,
@@ -203,9 +207,11 @@ class MatchIndex:
         """
         query = prepare(entity, self.region)
         with self._lock:
-            rows = self._candidate_rows(query)
+            rows = self._candidate_rows(query, self.candidates * WIDER_POOL).tolist()
             results: list[tuple[str, MatchResult]] = []
-            for row in rows.tolist():
+            for position, row in enumerate(rows):
+                if position == self.candidates and any(r.is_match for _, r in results):
+                    break  # weak evidence only: look further down the ranking
                 record = self._record(row)
                 if not compatible(query, record):
                     continue
@@ -431,7 +437,8 @@ class MatchIndex:
         keys = record_keys(query, self._words.get)
         return np.fromiter(keys, dtype=np.uint64, count=len(keys))
 
-    def _candidate_rows(self, query: Record) -> np.ndarray:
+    def _candidate_rows(self, query: Record, count: int) -> np.ndarray:
+        """The `count` best rows for `query`, best first, by shared keys and facts."""
         qkeys = self._query_keys(query)
         if not len(qkeys):
             return np.zeros(0, dtype=np.int32)
@@ -463,8 +470,8 @@ class MatchIndex:
         # Rank by shared keys and by what birth date, sex and nationality say.
         query_facts = np.asarray([_facts(query)], dtype=np.int16)
         score = score + self._fact_weights(query_facts, self._facts[found_rows])
-        if len(found_rows) > self.candidates:
-            top = np.argpartition(-score, self.candidates)[: self.candidates]
+        if len(found_rows) > count:
+            top = np.argpartition(-score, count)[:count]
             found_rows, score = found_rows[top], score[top]
         return found_rows[np.argsort(-score, kind="stable")]
 
