@@ -26,7 +26,13 @@ def machine() -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "memory": memory,
         "python": platform.python_version(),
+        "load": load_average(),
     }
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: how busy the (shared) machine was."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def cpu_seconds() -> float:

@@ -32,7 +32,7 @@ import numpy as np
 
 from pcms.matching import MatchIndex
 
-from .common import cpu_seconds, machine, markdown_table, peak_rss_mb
+from .common import cpu_seconds, load_average, machine, markdown_table, peak_rss_mb
 
 
 def load() -> tuple[Any, Any, set[tuple[str, str]]]:
@@ -171,26 +171,33 @@ def run(splink: bool = True, baseline: bool = True) -> dict[str, Any]:
     out["pcms_fitted"] = run_pcms(a, b, truth, fit=True)
     if splink:
         try:
+            from importlib.metadata import version
+
+            out["splink_version"] = version("splink")
             out["splink"] = run_splink(a, b, truth)
         except ImportError as exc:
             out["splink"] = {"error": f"splink is not installed: {exc}"}
     if baseline:
         out["rapidfuzz"] = run_rapidfuzz(a, b, truth)
     out["peak_rss_mb"] = peak_rss_mb()
+    out["machine"]["load"] = load_average()  # over the minutes of the run
     return out
 
 
-def main() -> None:
-    r = run()
+def report(r: dict[str, Any]) -> str:
+    """The figures of `run()` as Markdown: machine, load, and one row per system."""
     m = r["machine"]
-    print(f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, Python {m['python']}")
-    print(f"FEBRL4: 5,000 x 5,000 records, {r['true_links']:,} true links\n")
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, Python {m['python']}, "
+        f"load average {m['load']}",
+        f"FEBRL4: 5,000 x 5,000 records, {r['true_links']:,} true links\n",
+    ]
     rows = []
     ours = r["pcms"]["seconds"]
     for name, key in (
         ("pcms.matching, default model", "pcms"),
         ("pcms.matching, weights fitted by EM", "pcms_fitted"),
-        ("Splink 4 (DuckDB)", "splink"),
+        (f"Splink {r.get('splink_version', '')} (DuckDB)", "splink"),
         ("rapidfuzz brute force", "rapidfuzz"),
     ):
         res = r.get(key)
@@ -214,8 +221,13 @@ def main() -> None:
             )
         )
     header = ("system", "F1", "precision", "recall", "wall time", "CPU time", "note")
-    print(markdown_table(rows, header))
-    print(f"\nPeak memory (RSS) of the whole run: {r['peak_rss_mb']:.0f} MiB")
+    lines.append(markdown_table(rows, header))
+    lines.append(f"\nPeak memory (RSS) of the whole run: {r['peak_rss_mb']:.0f} MiB")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    print(report(run()))
 
 
 if __name__ == "__main__":

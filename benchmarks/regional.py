@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process, utils
 from pcms.matching import MatchIndex
 from pcms.matching.synthetic import Person, generate_people, make_variant
 
-from .common import cpu_seconds, machine, markdown_table, peak_rss_mb, percentile
+from .common import cpu_seconds, load_average, machine, markdown_table, peak_rss_mb, percentile
 
 
 def _log(message: str) -> None:
@@ -143,6 +143,7 @@ def run(
         out["dedupe_recall"] = correct / max(1, true_pairs)
         _log(f"deduplicated in {out['dedupe_s']:.1f} s")
     out["peak_rss_mb"] = peak_rss_mb()
+    out["machine"]["load"] = load_average()  # over the last minutes of the run
     return out
 
 
@@ -154,10 +155,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-dedupe", action="store_true")
     args = parser.parse_args()
-    r = run(args.n, args.queries, args.baseline_queries, args.seed, not args.no_dedupe)
+    print(report(run(args.n, args.queries, args.baseline_queries, args.seed, not args.no_dedupe)))
+
+
+def report(r: dict[str, Any]) -> str:
+    """The figures of `run()` as Markdown: machine, load, and one row per measure."""
     m = r["machine"]
-    print(f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, Python {m['python']}")
-    print(f"N = {r['n']:,} synthetic people, {r['queries']} variant queries, seed {r['seed']}\n")
+    head = (
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, Python {m['python']}, "
+        f"load average {m['load']}\n"
+        f"N = {r['n']:,} synthetic people, {r['queries']} variant queries, seed {r['seed']}\n\n"
+    )
     rows = [
         (
             "generate and build index",
@@ -190,7 +198,7 @@ def main() -> None:
             )
         )
     rows.append(("peak memory (RSS)", f"{r['peak_rss_mb']:.0f} MiB", "whole process, all steps"))
-    print(markdown_table(rows, ("measure", "value", "note")))
+    return head + markdown_table(rows, ("measure", "value", "note"))
 
 
 if __name__ == "__main__":
