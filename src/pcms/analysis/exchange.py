@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,12 +75,16 @@ def hits_this_week(user) -> int:
 
 
 def volume(user, filters: Filters) -> Table:
-    """Messages delivered in the period, by sending and receiving platform."""
+    """Messages delivered in the period, by sending and receiving platform: only the deliveries
+    the user's platform took part in, as sender or as recipient (who else received a message
+    it received is not counted)."""
     from pcms.exchange.models import Delivery
     from pcms.exchange.visibility import visible_messages
 
     start, end = _period(filters)
-    deliveries = Delivery.objects.filter(message__in=visible_messages(user))
+    deliveries = Delivery.objects.filter(
+        Q(message__sender=user.platform_id) | Q(platform=user.platform_id),
+        message__in=visible_messages(user))
     if start:
         deliveries = deliveries.filter(message__sent_at__gte=start)
     if end:
@@ -105,3 +110,15 @@ def send_bulletin(user, bulletin, pdf: bytes, request=None):
                             "end": bulletin.period_end.isoformat()},
                         audience=audience, recipients=recipients, files=[attachment],
                         request=request)
+
+
+def case_and_reports(user, case_id):
+    """A case the user's platform works on and the reports filed in it, or None."""
+    from pcms.exchange.visibility import visible_cases
+    from pcms.records.models import Report
+
+    case = visible_cases(user).filter(pk=case_id).first()
+    if case is None:
+        return None
+    return case, Report.objects.filter(pk__in=case.links.filter(report__isnull=False)
+                                       .values("report_id"))

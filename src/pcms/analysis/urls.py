@@ -13,6 +13,7 @@ urlpatterns = [
     path("network/<uuid:pk>/ftm/", views.network_ftm, name="network_ftm"),
     path("network/<uuid:pk>/png/", views.network_png, name="network_png"),
     path("timeline/<uuid:pk>/", views.entity_timeline, name="entity_timeline"),
+    path("cases/<uuid:pk>/timeline/", views.case_timeline, name="case_timeline"),
     path("bulletins/", views.bulletin_list, name="bulletin_list"),
     path("bulletins/new/", views.bulletin_create, name="bulletin_create"),
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin_detail"),

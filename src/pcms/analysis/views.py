@@ -176,6 +176,19 @@ def entity_timeline(request: HttpRequest, pk) -> HttpResponse:
     return render(request, "analysis/timeline.html", {"entity": entity, "events": events})
 
 
+@login_required
+def case_timeline(request: HttpRequest, pk) -> HttpResponse:
+    """The reports filed in a case of the exchange, by date of the facts."""
+    _require_records(request)
+    found = exchange.case_and_reports(request.user, pk) if exchange.available() else None
+    if found is None:
+        raise Http404
+    case, reports = found
+    events = timeline.reports_timeline(reports, request.user)
+    record(AuditAction.READ, request=request, obj=case, detail={"view": "timeline"})
+    return render(request, "analysis/case_timeline.html", {"case": case, "events": events})
+
+
 # Bulletins ---------------------------------------------------------------------------------------
 
 def _bulletin_or_404(request: HttpRequest, pk: int):
