@@ -204,6 +204,7 @@ PAGES: dict[str, Rule] = {
     "analysis:network_ftm": Rule(use=READ, obj="entity"),
     "analysis:network_png": Rule(use=READ, obj="entity", **post()),
     "analysis:entity_timeline": Rule(use=READ, obj="entity"),
+    "analysis:case_timeline": Rule(use=EXCHANGE_READ, obj="case"),
     "analysis:bulletin_list": Rule(use=anywhere(*OPS)),
     "analysis:bulletin_create": Rule(use=anywhere("analyst", "supervisor")),
     "analysis:bulletin_detail": Rule(use=own(*OPS), obj="bulletin"),

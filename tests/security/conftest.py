@@ -1,4 +1,4 @@
-"""A world of users and objects built once per module, inside a transaction rolled back at the end;
+"""A world of users and objects built once for these tests, inside a transaction rolled back at the end;
 each test runs in a savepoint of it, and each request the matrix sends in one more."""
 
 import pytest
@@ -10,6 +10,7 @@ from pcms.accounts.models import User
 from pcms.audit import guards
 from pcms.reference.models import Agency, Platform
 from tests.conftest import PASSWORD
+from tests.records.conftest import new_report, validated_report  # noqa: F401 - shared fixtures
 from tests.security import world as worlds
 
 
@@ -23,7 +24,7 @@ def make_user(username: str, *roles: str, platform: str = "NE") -> User:
     return user
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
 

@@ -154,6 +154,7 @@ def _run(world: World, rule: Rule, url_for, api: bool, admin: bool = False) -> t
     return count, wrong
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", [r for r in PAGES if page_rule(r)], ids=lambda r: r.name)
 def test_page(world, route: Route):
@@ -171,6 +172,7 @@ def test_page(world, route: Route):
     assert not wrong, f"{len(wrong)} of {count} cases differ from the rule:\n" + "\n".join(wrong)
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.operation_id)
 def test_operation(world, operation):

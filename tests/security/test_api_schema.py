@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, Phase, settings
 
 from pcms.accounts.models import ApiToken
 from pcms.api import api
-from tests.records.conftest import new_report, validated_report  # noqa: F401
 
 EXAMPLES = 12
 

@@ -42,6 +42,8 @@ HOME, OTHER = "NE", "ML"
 ROLES = [role.value for role in Role]
 VARIANTS = ("own", "all")
 PDF = b"%PDF-1.4\n% Compte rendu fictif\ntrailer<<>>\n%%EOF\n"
+SECRET = "Zongo-Tillakaïna"
+SECRET_PERSON = {"name": [f"Hamidou {SECRET}"], "birthDate": ["1979-03-14"], "nationality": ["ne"]}
 PERSON = {"name": ["Moussa Traoré"], "birthDate": ["1984-05-02"], "nationality": ["ml"]}
 
 
@@ -136,8 +138,17 @@ def _records(world: World) -> None:
     bf_officer = User.objects.create_user("officer-bf", platform=Platform.objects.get(code="BF"))
     world.users["officer-bf"] = bf_officer
     reports, entities, drafts, submitted = {}, {}, {}, {}
+    # The record kept to NE carries words found nowhere else, so that any path showing them
+    # to another platform is caught; it also links NE's shared person to a person kept at home.
+    reports["all"], entities["all"] = _report(officer, chief, "all")
+    reports["own"], entities["own"] = _report(officer, chief, "own", title=f"Filière {SECRET}",
+                                              person=SECRET_PERSON, validate=False)
+    records.mention(officer, reports["own"], entities["all"], "suspect")
+    world.objects["hidden_link"] = records.relate(officer, reports["own"], "Associate",
+                                                  entities["all"], entities["own"])
+    records.submit(officer, reports["own"])
+    reports["own"] = records.validate(chief, reports["own"])
     for variant, dissemination in (("own", "own"), ("all", "all")):
-        reports[variant], entities[variant] = _report(officer, chief, dissemination)
         drafts[variant], _ = _report(officer, chief, dissemination, validate=False,
                                      title="Brouillon de rapport")
         submitted[variant], _ = _report(officer, chief, dissemination, validate=False,
