@@ -136,6 +136,24 @@ def test_refresh_reads_changes_written_by_another_process(tmp_path):
     assert "ml-4" in reader and len(reader) == 4
 
 
+def test_writer_killed_half_way_through_an_entry_loses_only_that_entry(tmp_path):
+    path = tmp_path / "idx"
+    first = MatchIndex(path)
+    first.add_many(PEOPLE[:2])
+    first.save()
+    first.add("ml-3", person(name="Seydou Keita"))
+    first.close()
+    with open(path / "journal-1.jsonl", "ab") as journal:  # SIGKILL in the middle of a write
+        journal.write(b'{"op": "add", "id": "ml-4", "enti')
+    second = MatchIndex(path)
+    assert "ml-3" in second and "ml-4" not in second
+    second.add("ml-5", person(name="Hawa Sow"))
+    second.close()
+    third = MatchIndex(path)
+    assert "ml-3" in third and "ml-5" in third and len(third) == 4
+    assert third.search(person(name="Hawa Sow"))[0][0] == "ml-5"
+
+
 def test_index_without_path_cannot_save(index):
     with pytest.raises(ValueError, match="no path"):
         index.save()

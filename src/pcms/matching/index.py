@@ -144,6 +144,7 @@ class MatchIndex:
         self._generation = 0
         self._journal_offset = 0
         self._journal: Any = None
+        self._torn = False
         if self.path is not None:
             self._open()
 
@@ -332,6 +333,7 @@ class MatchIndex:
                 self._journal.close()
             self._journal = open(self.path / f"journal-{generation}.jsonl", "ab")  # noqa: SIM115
             self._journal_offset = 0
+            self._torn = False
             shutil.rmtree(self.path / f"snapshot-{old}", ignore_errors=True)
             (self.path / f"journal-{old}.jsonl").unlink(missing_ok=True)
 
@@ -646,6 +648,8 @@ class MatchIndex:
         journal.touch()
         self._journal_offset = 0
         self._replay()
+        # Bytes after the last whole entry: a writer was killed half-way through one.
+        self._torn = journal.stat().st_size > self._journal_offset
         self._journal = open(journal, "ab")  # noqa: SIM115
 
     def _replay(self) -> int:
@@ -660,7 +664,10 @@ class MatchIndex:
                     if not line.endswith(b"\n"):
                         break  # an entry still being written
                     self._journal_offset += len(line)
-                    entry = json.loads(line)
+                    try:
+                        entry = json.loads(line)
+                    except ValueError:
+                        continue  # the unfinished entry of a writer that was killed
                     if entry["op"] == "add":
                         self.add(entry["id"], entry["entity"])
                     elif entry["op"] == "remove":
@@ -672,6 +679,10 @@ class MatchIndex:
 
     def _log(self, entry: bytes) -> None:
         if self._journal is not None:
+            if self._torn:  # end the killed writer's unfinished entry, so that this one is whole
+                self._journal.write(b"\n")
+                self._journal_offset = self._journal.tell()
+                self._torn = False
             self._journal.write(entry + b"\n")
             self._journal_offset += len(entry) + 1
 
