@@ -68,3 +68,17 @@ def test_a_batch_refused_when_it_arrives_is_not_stored(remote):
         inbox.store_batch("ML", altered_sha, bytes(altered))
     assert not ReceivedBatch.objects.exists()
     assert not list(inbox.received_dir().glob(f"*{altered_sha}*"))
+
+
+def test_tidying_keeps_the_file_of_a_pending_batch_and_removes_that_of_an_applied_one(remote):
+    ml = remote("ML")
+    first, first_sha, _first_id = a_batch(ml, "ML-2026-000104")
+    inbox.store_batch("ML", first_sha, first)
+    inbox.apply_pending()
+    second, second_sha, _second_id = a_batch(ml, "ML-2026-000105")
+    inbox.store_batch("ML", second_sha, second)
+    leftover = inbox.received_dir() / f"ML-{first_sha}.batch"
+    leftover.write_bytes(first)  # as if the node stopped between commit and removal
+    inbox._tidy()
+    assert not leftover.exists()
+    assert (inbox.received_dir() / f"ML-{second_sha}.batch").exists()

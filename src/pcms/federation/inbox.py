@@ -188,18 +188,19 @@ def apply_pending(identity: Identity | None = None) -> int:
 
 def _tidy() -> None:
     """Remove files of batches already applied (a stop between commit and unlink) and old
-    files no row names (a stop between writing and recording; the sender sends again)."""
+    files no row names (a stop between writing and recording; the sender sends again). A file
+    whose row is pending, or so recent that its row may be on its way, stays."""
     files = list(received_dir().glob("*.batch"))
     if not files:
         return
-    pending = {f"{sender}-{sha}.batch" for sender, sha in ReceivedBatch.objects.filter(
-        applied_at__isnull=True).values_list("sender", "sha256")}
-    known = {f"{sender}-{sha}.batch" for sender, sha in ReceivedBatch.objects.filter(
-        sha256__in=[path.stem.partition("-")[2] for path in files]).values_list("sender", "sha256")}
+    rows = {f"{sender}-{sha}.batch": applied_at for sender, sha, applied_at in
+            ReceivedBatch.objects.filter(sha256__in=[path.stem.partition("-")[2] for path in files])
+            .values_list("sender", "sha256", "applied_at")}
     for path in files:
-        if path.name in pending:
-            continue
-        if path.name in known or time.time() - path.stat().st_mtime > ORPHAN_SECONDS:
+        if path.name in rows:
+            if rows[path.name] is not None:
+                path.unlink(missing_ok=True)
+        elif time.time() - path.stat().st_mtime > ORPHAN_SECONDS:
             path.unlink(missing_ok=True)
 
 
