@@ -40,7 +40,7 @@ def test_impossible_date_and_unknown_country_are_refused_by_row_and_field(run_im
     job = run_import(csv_bytes([PEOPLE[0], ["Awa Diallo", "31/02/1990", "Wakanda"]]))
     assert job.status == "invalid"
     assert errors_of(job) == [(2, "Date de naissance"), (2, "Nationalité")]
-    assert "does not exist" in job.errors[0]["message"]
+    assert "n'existe pas" in job.errors[0]["message"]  # in the node's language, French
     assert job.errors[1]["value"] == "Wakanda"
     assert nothing_written(draft)
 
