@@ -1,7 +1,7 @@
 """Federation: bytes on the wire per shared person, catch-up over a weak link, loopback sync.
 
     python -m benchmarks.federation size [--data data]         # the demo nodes' outboxes
-    python -m benchmarks.federation catchup [--records 10000]  # 64 kbit/s, 2 % segment loss
+    python -m benchmarks.federation catchup [--records 10000] [--chunk-kb 256]  # 64 kbit/s, 2 % loss
     python -m benchmarks.federation throughput [--records 100000]
 
 `size` reads the person changes that `make demo` wrote (run it first), seals them into batches
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sqlite3
 import subprocess
@@ -33,8 +34,6 @@ HTTP_OVERHEAD = 700  # request line, signed headers and response headers of one 
 
 
 def _django(data_dir: str) -> None:
-    import os
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcms.settings")
     os.environ.setdefault("PCMS_DATA_DIR", data_dir)
     import django
@@ -163,13 +162,18 @@ class Throttle:
             writer.write_eof()
 
 
-def transfer(records: int, rate: float = 0) -> dict:
-    """Time the sync of `records` people from ML to RG, through a throttled link if `rate`."""
+def transfer(records: int, rate: float = 0, chunk_kb: int = 256) -> dict:
+    """Time the sync of `records` people from ML to RG, through a throttled link if `rate`,
+    with uploads in chunks of `chunk_kb` (the production default unless told)."""
     from tests.federation.netkit import PCMS, Node, migrated_template
+
+    class Chunked(Node):
+        def env(self) -> dict[str, str]:
+            return {**super().env(), "PCMS_FEDERATION_CHUNK_KB": str(chunk_kb)}
 
     base = Path(tempfile.mkdtemp(prefix="pcms-federation-bench-"))
     template = migrated_template(base / "template")
-    sender, receiver = Node("ML", base, template, 1), Node("RG", base, template, 2)
+    sender, receiver = Chunked("ML", base, template, 1), Chunked("RG", base, template, 2)
     for node in (sender, receiver):
         node.proxy.faulty = False
     url, link = receiver.url, None
@@ -196,7 +200,8 @@ def transfer(records: int, rate: float = 0) -> dict:
         sync.kill()
         receiver.stop()
         sender.stop()
-    result = {"records": records, "seconds": elapsed, "per_second": records / elapsed}
+    result = {"records": records, "chunk_kb": chunk_kb, "seconds": elapsed,
+              "per_second": records / elapsed}
     if link is not None:
         result |= {"wire_bytes": link.bytes, "ideal_seconds": link.bytes / rate,
                    "ratio": elapsed / (link.bytes / rate)}
@@ -208,14 +213,17 @@ def main() -> None:
     parser.add_argument("what", choices=("size", "catchup", "throughput"))
     parser.add_argument("--data", default="data", help="the demo's data folder (size)")
     parser.add_argument("--records", type=int, default=0)
+    parser.add_argument("--chunk-kb", type=int, default=256,
+                        help="upload chunk size (the network suite's nodes use 4)")
     options = parser.parse_args()
     print(json.dumps(machine()))
     if options.what == "size":
         result = size(Path(options.data))
     elif options.what == "catchup":
-        result = transfer(options.records or 10_000, rate=64_000 / 8)
+        result = transfer(options.records or 10_000, rate=64_000 / 8, chunk_kb=options.chunk_kb)
     else:
-        result = transfer(options.records or 100_000)
+        result = transfer(options.records or 100_000, chunk_kb=options.chunk_kb)
+    result["load_after"] = " / ".join(f"{value:.1f}" for value in os.getloadavg())
     print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}))
 
 
