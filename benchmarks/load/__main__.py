@@ -109,8 +109,8 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(  # noqa: S603 - our own tools
             [BIN / "gunicorn", "pcms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
-             str(args.workers), "--worker-class", "gthread", "--threads", "4", "--log-level",
-             "warning"], env=env)
+             str(args.workers), "--worker-class", "gthread", "--threads", "4", "--keep-alive",
+             "30", "--timeout", "120", "--log-level", "warning"], env=env)
         try:
             wait_until_up(url)
             if server.poll() is not None:
@@ -130,7 +130,8 @@ def main() -> int:
             fresh_postgres(args.database, drop=True)
     about = machine()
     print(f"\n{'PostgreSQL' if args.database else 'SQLite'}, {args.users} users for {args.seconds} s, "
-          f"gunicorn {args.workers} workers x 4 threads; {about['cores']} cores, {about['memory']}, "
+          f"gunicorn {args.workers} workers x 4 threads (gthread, keep-alive 30 s); "
+          f"{about['cores']} cores, {about['memory']}, "
           f"{about['cpu']}, Python {about['python']}; load average after: {load_average()}\n")
     print(text)
     return 1 if failures else 0
