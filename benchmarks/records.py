@@ -89,7 +89,7 @@ def fill(n: int, batch: int = 10_000) -> None:
 def run(n: int, database: str | None, repeat: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="pcms-bench-") as folder:
         setup_django(database, folder, PCMS_HTTPS="false", PCMS_ALLOWED_HOSTS="testserver",
-                     PCMS_STATIC_MANIFEST="false")
+                     PCMS_STATIC_MANIFEST="false", PCMS_BULK_READS_PER_HOUR="100000000")
         from django.contrib.auth.models import Group
         from django.db import connection
         from django.test import Client
