@@ -46,7 +46,7 @@ def _append_only_audit(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_match_index(request, tmp_path):
-    """Each test gets its own data folder (match index, uploaded files), like a new node."""
+    """Each test gets its own data folder for the node's match index, like a new node."""
     if "settings" not in request.fixturenames and not {"db", "transactional_db", "live_server"} & set(
         request.fixturenames
     ):
@@ -56,7 +56,6 @@ def _fresh_match_index(request, tmp_path):
 
     settings = request.getfixturevalue("settings")
     settings.DATA_DIR = tmp_path
-    settings.MEDIA_ROOT = tmp_path / "media"
     nodeindex.reset()
     yield
     nodeindex.reset()

@@ -55,7 +55,8 @@ def pcms(env, *args: str) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_on_a_fresh_node_with_every_record_file_and_key(niger, tmp_path,
-                                                                          fresh_node):
+                                                                          fresh_node, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"  # this node's files only, not other tests'
     officer, chief, _dpo = niger
     report, people = validated(officer, chief, [{"name": ["Aliou Maïga"]},
                                                 {"name": ["Mariam Diarra"]}])
