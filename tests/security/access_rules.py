@@ -98,9 +98,6 @@ REPORT = {"title": "Rapport fictif", "category": "terrorism", "purpose": "terror
 READ = own(*OPS) | shared(*OPS)           # a record: its platform, and those it is shared with
 EDIT = own(*EDITORS)
 EXCHANGE_READ = own(*OPS) | shared(*OPS)  # messages, requests, alerts, cases: sender and addressee
-POST = {"method": "post"}
-
-
 def post(**kwargs) -> dict:
     return {"method": "post", "data": kwargs.pop("data", {}), **kwargs}
 

@@ -1,4 +1,4 @@
-"""A world of users and objects built once for these tests, inside a transaction rolled back at the end;
+"""A world of users and objects built once per module, inside a transaction rolled back at the end;
 each test runs in a savepoint of it, and each request the matrix sends in one more."""
 
 import pytest
@@ -24,22 +24,33 @@ def make_user(username: str, *roles: str, platform: str = "NE") -> User:
     return user
 
 
-@pytest.fixture(scope="package")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
 
     from pcms.screening import nodeindex
 
-    data_dir, settings.DATA_DIR = settings.DATA_DIR, tmp_path_factory.mktemp("node")
+    folder = tmp_path_factory.mktemp("node")
+    saved = settings.DATA_DIR, settings.MEDIA_ROOT
+    settings.DATA_DIR, settings.MEDIA_ROOT = folder, folder / "media"
     nodeindex.reset()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
             guards.install(connection)
-            yield worlds.build(make_user)
+            built = worlds.build(make_user)
+            built.media_root = settings.MEDIA_ROOT
+            yield built
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            settings.DATA_DIR = data_dir
+            settings.DATA_DIR, settings.MEDIA_ROOT = saved
             nodeindex.reset()
+
+
+@pytest.fixture
+def world(built_world, settings, _fresh_match_index):
+    """The module's world, its uploaded files where the world put them."""
+    settings.MEDIA_ROOT = built_world.media_root
+    return built_world

@@ -76,6 +76,7 @@ class World:
     cookies: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
     objects: dict = field(default_factory=dict)
+    media_root: object = None
 
     def client(self, principal: Principal) -> Client:
         client = Client()
@@ -237,7 +238,7 @@ def _consent(world: World, asker, variant: str):
 
     record_ = world.get("report", "all")
     consent = ConsentRequest.objects.create(owner_id=record_.owner_id, requester=asker.platform,
-                                            requested_by=world.user("officer-ne"),
+                                            requested_by=asker,
                                             reason="Transmission à un partenaire", report=record_)
     consent.recipients.set(Platform.objects.filter(code="TD"))
     return consent
