@@ -4,6 +4,7 @@ each test runs in a savepoint of it, and each request the matrix sends in one mo
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.test.utils import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pcms.accounts.models import User
@@ -26,26 +27,22 @@ def make_user(username: str, *roles: str, platform: str = "NE") -> User:
 
 @pytest.fixture(scope="module")
 def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.conf import settings
-
     from pcms.screening import nodeindex
 
     folder = tmp_path_factory.mktemp("node")
-    saved = settings.DATA_DIR, settings.MEDIA_ROOT
-    settings.DATA_DIR, settings.MEDIA_ROOT = folder, folder / "media"
-    nodeindex.reset()
-    with django_db_blocker.unblock():
+    # override_settings tells the file storage, which keeps its folder, that it changed.
+    with override_settings(DATA_DIR=folder, MEDIA_ROOT=folder / "media"), django_db_blocker.unblock():
+        nodeindex.reset()
         outer = transaction.atomic()
         outer.__enter__()
         try:
             guards.install(connection)
             built = worlds.build(make_user)
-            built.media_root = settings.MEDIA_ROOT
+            built.media_root = folder / "media"
             yield built
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            settings.DATA_DIR, settings.MEDIA_ROOT = saved
             nodeindex.reset()
 
 
