@@ -29,10 +29,8 @@ test: install
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-# The security suites build one shared world per module: each runs in its own process.
 test-sqlite:
-	PCMS_TEST_EXPECT_DB=sqlite $(BIN)/pytest --ignore=tests/security
-	for suite in tests/security/test_*.py; do PCMS_TEST_EXPECT_DB=sqlite $(BIN)/pytest -q $$suite || exit 1; done
+	PCMS_TEST_EXPECT_DB=sqlite $(BIN)/pytest
 
 # The browser, network and heavy suites (real nodes, fuzzing, the access matrix) run once, on
 # SQLite: they add no SQL of their own to what the rest runs on both (docs/security.md).

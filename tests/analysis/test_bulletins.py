@@ -18,8 +18,14 @@ from pcms.records import actions as records
 from pcms.reference.models import Country
 from tests.conftest import page_text, sign_in
 
-POPPLER = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is required: "
-                             "apt-get install poppler-utils")
+
+@pytest.fixture
+def poppler() -> None:
+    """The PDF is read back with poppler's tools; without them the test fails, never skips."""
+    missing = [tool for tool in ("pdfinfo", "pdftotext", "pdftoppm") if not shutil.which(tool)]
+    if missing:
+        pytest.fail(f"poppler-utils is required ({', '.join(missing)} not found): "
+                    "apt-get install poppler-utils")
 
 
 def new_bulletin(author, **fields) -> Bulletin:
@@ -52,8 +58,8 @@ def test_a_bulletin_counts_only_what_its_audience_may_learn(sahel, regional_anal
     assert bulletins.content(ne_bulletin).figures.total == 25  # its own report kept at home counts
 
 
-@POPPLER
-def test_pdf_carries_marking_on_every_page_with_charts_and_map(sahel, regional_analyst, tmp_path):
+def test_pdf_carries_marking_on_every_page_with_charts_and_map(sahel, regional_analyst, tmp_path,
+                                                                poppler):
     bulletin = new_bulletin(regional_analyst)
     for language, marking in (("fr", "DIFFUSION RESTREINTE"), ("ar", "محدود التداول")):
         pdf = tmp_path / f"bulletin-{language}.pdf"
