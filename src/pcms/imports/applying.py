@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from itertools import islice
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,12 +27,12 @@ from pcms.records import actions
 from pcms.records import schema as ftm
 from pcms.records.choices import Status
 from pcms.records.models import Entity, Link, Mention, Report, SearchToken
-from pcms.records.search import entity_text, tokens
+from pcms.records.search import properties_text, tokens
 from pcms.records.visibility import can_edit
 from pcms.reference.models import Platform
 
 BATCH = 2000
-SQLITE_CACHE_KB = 256 * 1024
+SQLITE_CACHE_KB = 1024 * 1024
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
@@ -60,12 +60,12 @@ def apply(job: ImportJob, progress: Callable[[int, int], None],
     total = job.valid_rows
     with transaction.atomic(), _large_cache():
         report = _target_report(job)
-        handling = {name: getattr(report, name) for name in actions.HANDLING_FIELDS}
+        rows = _EntityRows(report)
         recipients = list(report.recipients.values_list("pk", flat=True))
         done = 0
-        rows = staged_rows(job)
-        while batch := list(islice(rows, BATCH)):
-            _write(batch, report, handling, recipients)
+        staged = staged_rows(job)
+        while batch := list(islice(staged, BATCH)):
+            _write(batch, rows, recipients)
             done += len(batch)
             progress(done, total)
             if cancelled():
@@ -82,29 +82,48 @@ def apply(job: ImportJob, progress: Callable[[int, int], None],
     return report
 
 
-def _write(batch: list[dict], report: Report, handling: dict, recipients: list[int]) -> None:
-    entities = [
-        Entity(id=row["id"], schema=row["schema"], properties=row["properties"],
-               written=row["written"], caption=row["caption"][:300], origin=report, **handling)
-        for row in batch
-    ]
-    fields = [field for field in Entity._meta.concrete_fields]
-    _insert(Entity, tuple(field.column for field in fields),
-            [tuple(field.get_db_prep_save(field.pre_save(entity, add=True), connection)
-                   for field in fields) for entity in entities])
-    Link.objects.bulk_create([link for entity in entities for link in _links(entity)],
-                             batch_size=BATCH)
-    pk = Entity._meta.pk
-    keys = [pk.get_db_prep_value(entity.id, connection) for entity in entities]
-    report_key = Report._meta.pk.get_db_prep_value(report.pk, connection)
+class _EntityRows:
+    """Entity rows in database form. What every imported entity shares (the report's handling,
+    the report as origin, the time) is prepared once; per row only its own values are, without
+    building a model instance for each."""
+
+    OWN = ("id", "schema", "properties", "written", "caption")
+
+    def __init__(self, report: Report) -> None:
+        self.report_key = Report._meta.pk.get_db_prep_value(report.pk, connection)
+        prototype = Entity(origin=report, **{name: getattr(report, name)
+                                             for name in actions.HANDLING_FIELDS})
+        self.fields = Entity._meta.concrete_fields
+        self.columns = tuple(field.column for field in self.fields)
+        self.shared = [field.get_db_prep_save(field.pre_save(prototype, add=True), connection)
+                       for field in self.fields]
+        self.own = [(index, field, field.name) for index, field in enumerate(self.fields)
+                    if field.name in self.OWN]
+        self.connection = connections[DEFAULT_DB_ALIAS]
+
+    def values(self, row: dict) -> tuple:
+        values = list(self.shared)
+        for index, field, name in self.own:
+            value = row[name][:300] if name == "caption" else row[name]
+            values[index] = field.get_db_prep_save(value, self.connection)
+        return tuple(values)
+
+
+def _write(batch: list[dict], rows: _EntityRows, recipients: list[int]) -> None:
+    entities = [rows.values(row) for row in batch]
+    _insert(Entity, rows.columns, entities)
+    Link.objects.bulk_create([link for row in batch for link in _links(row)], batch_size=BATCH)
+    id_index = rows.columns.index(Entity._meta.pk.column)
+    keys = [values[id_index] for values in entities]
     _insert(Mention, ("report_id", "entity_id", "role"),
-            [(report_key, key, row["role"]) for key, row in zip(keys, batch, strict=True) if row["role"]])
+            [(rows.report_key, key, row["role"]) for key, row in zip(keys, batch, strict=True)
+             if row["role"]])
     _insert(Entity.recipients.through, ("entity_id", "platform_id"),
             [(key, platform) for key in keys for platform in recipients])
     # In token order, the index on tokens grows at its end instead of everywhere at once.
     _insert(SearchToken, ("token", "entity_id"),
-            sorted((token, key) for key, entity in zip(keys, entities, strict=True)
-                   for token in tokens(entity_text(entity))))
+            sorted((token, key) for key, row in zip(keys, batch, strict=True)
+                   for token in tokens(properties_text(row["properties"], row["written"]))))
 
 
 @contextmanager
@@ -142,12 +161,12 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def _links(entity: Entity) -> list[Link]:
+def _links(row: dict) -> list[Link]:
     """The graph edges of an entity whose references were checked when the import was."""
-    schema = ftm.get_schema(entity.schema)
+    schema, properties, entity_id = ftm.get_schema(row["schema"]), row["properties"], row["id"]
     if schema.edge and schema.source_prop and schema.target_prop:
-        return [Link(source_id=source, target_id=target, via_id=entity.id, label=schema.name)
-                for source in entity.properties.get(schema.source_prop.name, [])
-                for target in entity.properties.get(schema.target_prop.name, [])]
-    return [Link(source_id=entity.id, target_id=target, via_id=entity.id, label=name)
-            for name, target in ftm.entity_references(schema, entity.properties)]
+        return [Link(source_id=source, target_id=target, via_id=entity_id, label=schema.name)
+                for source in properties.get(schema.source_prop.name, [])
+                for target in properties.get(schema.target_prop.name, [])]
+    return [Link(source_id=entity_id, target_id=target, via_id=entity_id, label=name)
+            for name, target in ftm.entity_references(schema, properties)]

@@ -10,7 +10,8 @@ whatever the database.
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
+from itertools import groupby
 
 import icu
 from django.db.models import Q, QuerySet
@@ -22,7 +23,6 @@ MAX_QUERY_WORDS = 8
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 _VOWELS = re.compile(r"[aeiouy]+")
-_REPEATS = re.compile(r"(.)\1+")
 SKELETON = "~"
 
 
@@ -32,31 +32,47 @@ def _to_latin() -> icu.Transliterator:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def skeleton(word: str) -> str:
-    return _REPEATS.sub(r"\1", _VOWELS.sub("", word))
+    """The word without vowels, each run of one letter written once: "mohammed" is "mhmd"."""
+    return "".join(letter for letter, _run in groupby(_VOWELS.sub("", word)))
 
 
 def _latin_words(text: str) -> list[str]:
-    return [w for w in _NOT_ASCII_WORD.split(_to_latin().transliterate(text)) if len(w) >= 2]
+    latin = text.lower() if text.isascii() else _to_latin().transliterate(text)
+    return [w for w in _NOT_ASCII_WORD.split(latin) if len(w) >= 2]
 
 
 def tokens(text: str) -> set[str]:
     """The searchable words of `text`: in its own script, in Latin letters, and as skeletons."""
-    words = {w[:MAX_TOKEN] for w in _WORD.findall(_fold(text).replace("_", " ")) if len(w) >= 2}
-    for word in _latin_words(text):
+    return set().union(*map(_chunk_tokens, text.split()))
+
+
+@lru_cache(maxsize=20_000)
+def _chunk_tokens(chunk: str) -> frozenset[str]:
+    """The words of one space-free piece of text. Names, dates and countries recur from record to
+    record, so remembering the recent ones spares most of the transliteration of a large import."""
+    words = {w[:MAX_TOKEN] for w in _WORD.findall(_fold(chunk).replace("_", " ")) if len(w) >= 2}
+    for word in _latin_words(chunk):
         words.add(word[:MAX_TOKEN])
         if len(bones := skeleton(word)) >= 2:
             words.add(SKELETON + bones[:MAX_TOKEN - 1])
-    return words
+    return frozenset(words)
 
 
 def entity_text(entity: Entity) -> str:
-    values = [value for values in entity.properties.values() for value in values]
-    values += [value for values in entity.written.values() for value in values]
+    return properties_text(entity.properties, entity.written)
+
+
+def properties_text(properties: dict[str, list[str]], written: dict[str, list[str]]) -> str:
+    """The searchable text of an entity's values, clean and as written."""
+    values = [value for values in properties.values() for value in values]
+    values += [value for values in written.values() for value in values]
     return " ".join(values)
 
 
@@ -89,14 +105,17 @@ def _prefix(word: str) -> Q:
 
 
 def _matching(queryset: QuerySet, field: str, words: list[str]) -> QuerySet:
-    """Rows of `queryset` that hold every word as a prefix; the database intersects the sets."""
+    """Rows of `queryset` that hold every word as a prefix: the token index gives each word's
+    holders, and the database intersects the sets before it reads any row of `queryset`."""
+    holders = None
     for word in words:
-        condition = _prefix(word)
-        if len(bones := skeleton(word)) >= 2:
-            condition |= _prefix(SKELETON + bones)
-        holders = SearchToken.objects.filter(condition, **{f"{field}__isnull": False}).values(field)
-        queryset = queryset.filter(pk__in=holders)
-    return queryset
+        bones = skeleton(word)
+        # A word's skeleton also begins the skeleton of every word it begins, so the skeleton's
+        # range alone finds them, as well as their spellings in the other script.
+        condition = _prefix(SKELETON + bones) if 2 <= len(bones) < MAX_TOKEN else _prefix(word)
+        these = SearchToken.objects.filter(condition, **{f"{field}__isnull": False}).values(field)
+        holders = these if holders is None else holders.intersection(these)
+    return queryset.filter(pk__in=holders)
 
 
 def search_entities(queryset: QuerySet, query: str) -> QuerySet:
