@@ -107,6 +107,27 @@ def test_filters_narrow_the_list(officer_client, officer, new_report):
     assert "Escroquerie en ligne" in page and "Saisie à Arlit" not in page
 
 
+def test_a_long_list_counts_up_to_its_cap_and_pages_on(officer_client, officer, new_report,
+                                                       monkeypatch):
+    from pcms.core.generic import CappedPaginator
+    from pcms.records.views import ReportListView
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    monkeypatch.setattr(ReportListView, "per_page", 2)
+    for number in range(5):
+        new_report(officer, title=f"Saisie numéro {number}")
+    new_report(officer, title="Escroquerie en ligne", category="cybercrime")
+    first = page_text(officer_client.get("/records/reports/?category=terrorism"))
+    assert "Plus de 3 rapports" in first and "Saisie numéro 4" in first
+    assert "Page 1<" in first and "Suivante" in first
+    last = page_text(officer_client.get("/records/reports/?category=terrorism&page=3"))
+    assert "Saisie numéro 0" in last and "Suivante" not in last and "Précédente" in last
+    beyond = page_text(officer_client.get("/records/reports/?category=terrorism&page=9"))
+    assert "Saisie numéro 4" in beyond  # a page past the end shows the first
+    few = page_text(officer_client.get("/records/reports/?category=cybercrime"))
+    assert "1 rapport" in few and "Plus de" not in few
+
+
 def test_attachment_is_checked_and_served_only_to_readers(client, make_user, validated_report):
     report = validated_report(dissemination="own")
     author = report.created_by

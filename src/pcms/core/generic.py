@@ -8,9 +8,10 @@ reveals nothing.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -29,11 +30,67 @@ def too_many_reads(request: HttpRequest, error: metering.BulkReadLimit) -> HttpR
     return response
 
 
+class CappedPaginator(Paginator):
+    """Counts the matching rows only up to `cap`: a list of a million records would spend far
+    longer counting them than showing fifty. Past the cap the list says "more than" and its pages
+    go on for as long as rows follow, without a last page number."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        """The number of rows, or cap + 1 when there are more."""
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def beyond_cap(self) -> bool:
+        return self.count > self.cap
+
+    def validate_number(self, number) -> int:
+        if not self.beyond_cap:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        if not self.beyond_cap:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return _OpenPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def get_page(self, number) -> Page:
+        try:
+            return super().get_page(number)
+        except EmptyPage:  # past the last row of an uncounted list
+            return self.page(1)
+
+
+class _OpenPage(Page):
+    """A page of a list counted only up to its cap: whether another follows was looked up."""
+
+    def __init__(self, object_list, number: int, paginator: Paginator, more: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+
 class ObjectListView(LoginRequiredMixin, View):
     filterset_class = None
     template_name = ""
     results_template_name = ""
     per_page = 50
+    paginator_class = Paginator
     object_type = ""
 
     def get_queryset(self, request: HttpRequest):
@@ -43,7 +100,7 @@ class ObjectListView(LoginRequiredMixin, View):
         filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(request),
                                          request=request)
         style_fields(filterset.form)
-        page = Paginator(filterset.qs, self.per_page).get_page(request.GET.get("page"))
+        page = self.paginator_class(filterset.qs, self.per_page).get_page(request.GET.get("page"))
         try:
             metering.charge(request, len(page.object_list), self.object_type)
         except metering.BulkReadLimit as error:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from pcms.audit.choices import AuditAction
 from pcms.audit.services import record
 from pcms.core import metering
-from pcms.core.generic import ObjectDetailView, ObjectListView, too_many_reads
+from pcms.core.generic import CappedPaginator, ObjectDetailView, ObjectListView, too_many_reads
 from pcms.records import actions, attachments
 from pcms.records import schema as ftm
 from pcms.records.filtersets import EntityFilterSet, ReportFilterSet
@@ -47,6 +47,7 @@ def _require_records(request: HttpRequest) -> None:
 
 
 class ReportListView(ObjectListView):
+    paginator_class = CappedPaginator
     filterset_class = ReportFilterSet
     template_name = "records/report_list.html"
     results_template_name = "records/includes/report_table.html"
@@ -58,6 +59,7 @@ class ReportListView(ObjectListView):
 
 
 class EntityListView(ObjectListView):
+    paginator_class = CappedPaginator
     filterset_class = EntityFilterSet
     template_name = "records/entity_list.html"
     results_template_name = "records/includes/entity_table.html"
@@ -79,12 +81,14 @@ class ReportDetailView(ObjectDetailView):
             "validated_by").filter(pk=pk).first()
 
     def get_context(self, request, report):
-        visible = _readable_entities(request)
-        mentions = (Mention.objects.filter(report=report, entity__in=visible)
-                    .select_related("entity").order_by("id"))
+        mentions = list(Mention.objects.filter(report=report).select_related("entity").order_by("id"))
+        relations = list(Link.objects.filter(via__origin=report).select_related("source", "target", "via"))
+        visible = _readable_among(Entity, request, [m.entity_id for m in mentions] + [
+            pk for link in relations for pk in (link.source_id, link.target_id, link.via_id)])
+        mentions = [m for m in mentions if m.entity_id in visible]
         entity_ids = [m.entity_id for m in mentions]
-        relations = (Link.objects.filter(via__origin=report, via__in=visible)
-                     .select_related("source", "target", "via"))
+        relations = [link for link in relations
+                     if {link.source_id, link.target_id, link.via_id} <= visible]
         return {
             "mentions": [(m, _entity_rows(m.entity)) for m in mentions],
             "relations": relations,
@@ -107,18 +111,29 @@ class EntityDetailView(ObjectDetailView):
         return _readable_entities(request).select_related("owner").filter(pk=pk).first()
 
     def get_context(self, request, entity):
-        visible = _readable_entities(request)
-        links = (Link.objects.filter(source=entity, target__in=visible, via__in=visible)
-                 | Link.objects.filter(target=entity, source__in=visible, via__in=visible))
-        mentions = (Mention.objects.filter(entity=entity, report__in=_readable_reports(request))
-                    .select_related("report"))
+        links = list((Link.objects.filter(source=entity) | Link.objects.filter(target=entity))
+                     .select_related("source", "target", "via").distinct())
+        visible = _readable_among(Entity, request, [
+            pk for link in links for pk in (link.source_id, link.target_id, link.via_id)])
+        mentions = list(Mention.objects.filter(entity=entity).select_related("report"))
+        reports = _readable_among(Report, request, [m.report_id for m in mentions])
         return {
             "rows": _entity_rows(entity),
             "schema_label": schema_label(ftm.get_schema(entity.schema)),
-            "mentions": mentions,
-            "links": links.select_related("source", "target", "via").distinct(),
+            "mentions": [m for m in mentions if m.report_id in reports],
+            "links": [link for link in links if {link.source_id, link.target_id, link.via_id}
+                      <= visible | {entity.pk}],
             "can_edit": can_edit(request.user, entity),
         }
+
+
+def _readable_among(model, request: HttpRequest, ids: list) -> set:
+    """Which of these reports or entities the user may read. Asked of the few rows a page shows,
+    need-to-know costs a lookup each; asked as a subquery, it could weigh every row of the table."""
+    if not ids:
+        return set()
+    return set(readable(model.objects.filter(pk__in=set(ids)), request.user)
+               .values_list("pk", flat=True))
 
 
 def _entity_rows(entity: Entity) -> list[tuple[str, list[str], list[str]]]:
