@@ -33,14 +33,22 @@ def too_many_reads(request: HttpRequest, error: metering.BulkReadLimit) -> HttpR
 class CappedPaginator(Paginator):
     """Counts the matching rows only up to `cap`: a list of a million records would spend far
     longer counting them than showing fifty. Past the cap the list says "more than" and its pages
-    go on for as long as rows follow, without a last page number."""
+    go on for as long as rows follow, without a last page number.
+
+    The keys of the first cap + 1 rows are read once, in the list's order, and serve both to
+    count and to page: a search or a filter whose rows the database must sort anyway sorts
+    them once, not once to count and again to show."""
 
     cap = 1000
 
     @cached_property
+    def first_keys(self) -> list:
+        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
     def count(self) -> int:
         """The number of rows, or cap + 1 when there are more."""
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return len(self.first_keys)
 
     @property
     def beyond_cap(self) -> bool:
@@ -59,13 +67,23 @@ class CappedPaginator(Paginator):
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
-        if not self.beyond_cap:
-            return super().page(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
-        if not rows and number > 1:
+        bottom, top = (number - 1) * self.per_page, number * self.per_page
+        if top <= self.cap:
+            keys = self.first_keys[bottom:top]
+            found = {row.pk: row for row in self._by_key(keys)}
+            rows = [found[key] for key in keys if key in found]  # unless gone meanwhile
+            return _OpenPage(rows, number, self, more=len(self.first_keys) > top)
+        rows = list(self.object_list[bottom:top + 1])
+        if not rows:
             raise EmptyPage(self.error_messages["no_results"])
         return _OpenPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def _by_key(self, keys: list):
+        """The rows of these keys, read by key alone: the list's filters (a search, need-to-know)
+        chose them a moment ago and are not worked out again; its joins are kept."""
+        rows = self.object_list.model._default_manager.filter(pk__in=keys)
+        rows.query.select_related = self.object_list.query.select_related
+        return rows
 
     def get_page(self, number) -> Page:
         try:
