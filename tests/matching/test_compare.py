@@ -256,6 +256,7 @@ def test_summary_lists_every_feature_with_its_weight():
 
 def test_date_typed_with_one_digit_error_is_close_even_when_unreadable():
     a = person(name="Moussa Traore", birthDate="1942-07-04")
+
     def level(date: str) -> str:
         return evidence(compare(a, person(name="Moussa Traore", birthDate=date)), "birth_date").level
 
@@ -281,3 +282,12 @@ def test_shared_address_and_surname_do_not_make_siblings_one_person():
     a = person(name="Moussa Traore", birthDate="1980-05-12", address="Rue 312, porte 45, Hippodrome, Bamako")
     b = person(name="Seydou Traore", birthDate="1984-11-02", address="Rue 312, porte 45, Hippodrome, Bamako")
     assert not compare(a, b).is_match
+
+
+def test_one_word_of_two_agreeing_up_to_a_typo_is_weak_not_different():
+    def name_level(a: str, b: str) -> str:
+        return evidence(compare(person(name=a), person(name=b)), "name").level
+
+    assert name_level("Naomi Reid", "Max Reid") == "weak"
+    assert name_level("Sophie Wiseman", "Mystique Wisemkan") == "weak"
+    assert name_level("Rhiannon Bishop", "Nicholas Hope") == "different"

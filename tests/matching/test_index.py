@@ -4,9 +4,12 @@ import json
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 
-from pcms.matching import InvalidEntity, MatchIndex
+from pcms.matching import InvalidEntity, MatchIndex, compare, prepare
+from pcms.matching.dates import LEVEL_ORDER, best_date_level
+from pcms.matching.index import _facts, date_levels
 from pcms.matching.synthetic import generate_people, make_variant
 
 from .helpers import entity, person
@@ -206,3 +209,99 @@ def test_fit_reestimates_weights_from_the_data():
     levels = fitted.features["name"].levels
     assert levels["exact"] > levels["close"] > levels["different"]
     assert fitted.threshold == before.threshold
+
+
+def test_dedupe_finds_every_pair_that_compare_calls_a_match():
+    # Re-entries whose address words are misspelt or run together (no two
+    # adjacent words in common), whose identifier is one character off, and
+    # one whose score lands exactly on the threshold.
+    address = "8 Laidley Place, Halfmoon Station, Burnett Heads, 4702"
+    records = [
+        ("a", person(name="Hannah Egan", birthDate="1938-01-31", idNumber="6564365", address=address)),
+        (
+            "b",
+            person(
+                name="Thomas Egan",
+                birthDate="1938-01-31",
+                idNumber="6564635",
+                address="8 Laidleyplace, Halfmoon Sotation, Burnet Theads, 4702",
+            ),
+        ),
+        ("c", person(name="Madeline David", idNumber="8930836", address="3 Wagga Street, Bonnie Doon, 3977")),
+        (
+            "d",
+            person(name="Madeline Bissett", idNumber="8938036", address="3 Wagga Street, Bonnie Doon, 3977"),
+        ),
+        (
+            "e",
+            person(name="Jock Wilde", birthDate="1900-12-20", address="9 Elvire Place, The Iron Farm, 3042"),
+        ),
+        (
+            "f",
+            person(name="Thomas Wilde", birthDate="1900-12-20", address="9 Theiron Farm, Elvire Lace, 3042"),
+        ),
+        ("g", person(name="Moussa Traore", birthDate="1980-05-12", address="Rue 312, porte 45, Bamako")),
+        ("h", person(name="Seydou Traore", birthDate="1984-11-02", address="Rue 312, porte 45, Bamako")),
+    ]
+    idx = MatchIndex()
+    idx.add_many(records)
+    expected = {
+        (x, y) for i, (x, a) in enumerate(records) for y, b in records[i + 1 :] if compare(a, b).is_match
+    }
+    assert {("a", "b"), ("c", "d")} <= expected and ("g", "h") not in expected
+    assert {tuple(sorted((a, b))) for a, b, _ in idx.dedupe(workers=1)} == expected
+
+
+def test_index_saved_with_older_blocking_keys_derives_them_anew(tmp_path):
+    stored = MatchIndex(tmp_path / "idx", region="NE")
+    stored.add_many(PEOPLE)
+    stored.save()
+    stored.close()
+    snapshot = tmp_path / "idx" / f"snapshot-{(tmp_path / 'idx' / 'CURRENT').read_text()}"
+    meta = json.loads((snapshot / "meta.json").read_text())
+    meta.pop("keys")  # as written before the key generation was recorded
+    (snapshot / "meta.json").write_text(json.dumps(meta))
+    np.save(snapshot / "keys.npy", np.zeros(0, dtype=np.uint64))
+    np.save(snapshot / "rows.npy", np.zeros(0, dtype=np.int32))
+    reloaded = MatchIndex(tmp_path / "idx")
+    query = person(name="Mohamedou O. Abdellahi", birthDate="1980-12-05")
+    assert reloaded.search(query)[0][0] == "mr-1"
+
+
+def test_vectorised_date_levels_agree_with_compare():
+    # The pre-filter scores birth dates in numpy; it must reach the level `compare` gives.
+    rng = random.Random(7)
+    forms = [
+        "1980",
+        "1980-05",
+        "1980-05-12",
+        "1980-12-05",
+        "1981-05-12",
+        "1908-05-12",
+        "1980-05-21",
+        "1980-06-12",
+        "19802704",
+        "1980-00-00",
+        "1990-05-12",
+        "1890-05-12",
+        "1980-15-05",
+        "1980-05-13",
+    ]
+
+    def mutate(text: str) -> str:
+        chars = list(text)
+        i = rng.randrange(len(chars))
+        if chars[i].isdigit():
+            chars[i] = str(rng.randrange(10))
+        return "".join(chars)
+
+    values = forms + [mutate(rng.choice(forms)) for _ in range(200)]
+    records = [prepare(person(name="Moussa Traore", birthDate=v)) for v in values]
+    records = [r for r in records if r.birth_dates]
+    pairs = [(a, b) for a in records for b in records]
+    facts_a = np.array([_facts(a) for a, _ in pairs], dtype=np.int16)
+    facts_b = np.array([_facts(b) for _, b in pairs], dtype=np.int16)
+    levels = date_levels(facts_a, facts_b)
+    for (a, b), level in zip(pairs, levels.tolist(), strict=True):
+        expected = best_date_level(list(a.birth_dates), list(b.birth_dates))[0]
+        assert LEVEL_ORDER[level] == expected, (a.birth_dates, b.birth_dates)

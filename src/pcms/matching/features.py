@@ -80,6 +80,9 @@ _EXTENSION_FEATURES: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     name: {code: (tuple(f["properties"]), str(f["compare"])) for code, f in spec["features"].items()}
     for name, spec in load("extensions").items()
 }
+#: Name score of the `weak` level: one word of a two-word name agrees, if only
+#: as a spelling close to it (0.75 / 2), the other does not.
+WEAK_NAME = 0.375
 _NAME_PROPS = ("name", "alias", "previousName")
 _NAME_PARTS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
 _SPECIAL_CODES = {"registrationNumber", "vinCode", "number", "passportNumber"}
@@ -280,7 +283,7 @@ def _name(a: Record, b: Record) -> FeatureOutcome:
         level = "strong"
     elif best.score >= 0.75:
         level = "close"
-    elif best.score >= 0.45:
+    elif best.score >= WEAK_NAME:
         level = "weak"
     else:
         level = "different"

@@ -49,22 +49,42 @@ from typing import Any
 
 import numpy as np
 
+from .dates import LEVEL_ORDER
 from .features import Record, compare_features, compatible, prepare
-from .keys import ADDRESS, CODE, NAME_PAIR, NAME_PAIR_YEAR, SINGLE, WEIGHTS, record_keys
+from .keys import (
+    ADDRESS,
+    CODE,
+    CODE_NEAR,
+    NAME_PAIR,
+    NAME_PAIR_YEAR,
+    SINGLE,
+    TOKEN_DATE,
+    TOKEN_INITIAL,
+    TOKEN_YEAR,
+    WEIGHTS,
+    record_keys,
+)
 from .match import compare
 from .score import ScoringModel, default_model
 from .train import estimate
 from .types import EntityData, InvalidEntity, MatchResult
 
 FORMAT_VERSION = 1
+#: The generation of blocking keys (`keys.py`) and facts (`_facts`); an index
+#: saved with another one derives them anew from its entities when opened.
+KEYS_VERSION = 2
 #: When none of the first `candidates` rows matches (a typo and a year-only
 #: date, say), a search compares this many times as many rows.
-WIDER_POOL = 4
+WIDER_POOL = 8
 #: Key types that imply the whole name may agree (for the dedupe pre-filter), as a bit mask.
 _WHOLE_NAME_MASK = sum(1 << k for k in (NAME_PAIR, NAME_PAIR_YEAR, SINGLE, CODE))
-#: Facts kept per row for the vectorised pre-filter: year, month, day, sex,
-#: nationality, has an address.
-_FACTS = 6
+#: Key types made of name words, as a bit mask.
+_NAME_MASK = sum(1 << k for k in (NAME_PAIR, NAME_PAIR_YEAR, TOKEN_YEAR, TOKEN_DATE, TOKEN_INITIAL, SINGLE))
+#: Key types made of identifiers and other codes, as a bit mask.
+_CODE_MASK = (1 << CODE) | (1 << CODE_NEAR)
+#: Facts kept per row for the vectorised pre-filter: birth year, month, day,
+#: sex, nationality, has an address, and the month and day as typed (MMDD).
+_FACTS = 7
 _MAX_WORDS = 1 << 22
 _WEIGHT_TABLE = np.zeros(16, dtype=np.int32)
 for _type, _weight in WEIGHTS.items():
@@ -75,20 +95,58 @@ def _json_bytes(value: str) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode()
 
 
-def _facts(record: Record) -> tuple[int, int, int, int, int, int]:
-    """Birth date, sex and nationality as small integers (0: unknown or several)."""
-    year = month = day = sex = country = 0
+def _facts(record: Record) -> tuple[int, ...]:
+    """Birth date, sex and nationality as small integers (0: unknown; year -1: several dates)."""
+    year = month = day = typed = sex = country = 0
     if len(record.birth_dates) == 1:
         date = record.birth_dates[0]
-        # A date typed in full but unreadable has month -1: it may be one typo away.
-        year, month, day = date.year, -1 if date.mistyped else date.month or 0, date.day or 0
+        year, month, day = date.year, date.month or 0, date.day or 0
+        # Kept even when unreadable ("1940-27-04"): it may be one typing error away.
+        typed = int(date.digits[4:]) if date.digits else 0
+    elif len(record.birth_dates) > 1:
+        year = -1
     if len(record.genders) == 1:
         sex = {"male": 1, "female": 2}.get(next(iter(record.genders)), 0)
     if len(record.countries) == 1:
         code = next(iter(record.countries))
         if len(code) == 2 and code.isalpha() and code.isascii():
             country = (ord(code[0]) - 96) * 32 + ord(code[1]) - 96
-    return year, month, day, sex, country, int(bool(record.addresses))
+    return year, month, day, sex, country, int(bool(record.addresses)), typed
+
+
+def _one_typo_apart(x: np.ndarray, y: np.ndarray, digits: int) -> np.ndarray:
+    """Are two numbers of `digits` digits one substitution or one adjacent swap apart?"""
+    dx = [(x // 10**k) % 10 for k in range(digits)]
+    dy = [(y // 10**k) % 10 for k in range(digits)]
+    differ = sum((a != b).astype(np.int8) for a, b in zip(dx, dy, strict=True))
+    swapped = np.zeros(np.broadcast_shapes(x.shape, y.shape), bool)
+    for k in range(digits - 1):
+        swapped |= (dx[k] == dy[k + 1]) & (dx[k + 1] == dy[k]) & (dx[k] != dy[k])
+    return (differ <= 1) | ((differ == 2) & swapped)
+
+
+def date_levels(fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
+    """The level `dates.compare_dates` gives, per pair of fact rows, as an index
+    into `LEVEL_ORDER` (-1: no date on one side; -2: several dates, any level)."""
+    ya, ma, da, ta = (fa[:, i].astype(np.int64) for i in (0, 1, 2, 6))
+    yb, mb, db, tb = (fb[:, i].astype(np.int64) for i in (0, 1, 2, 6))
+    exact, swapped, compatible, close, different = range(5)
+    full_a, full_b = da > 0, db > 0
+    both_full = full_a & full_b
+    same_year = ya == yb
+    near_year = np.abs(ya - yb) == 1
+    typo = (ta > 0) & (tb > 0) & (full_a | full_b) & _one_typo_apart(ya * 10000 + ta, yb * 10000 + tb, 8)
+    full_level = np.where((ma == mb) & (da == db) & near_year, close, different)
+    partial_same_year = np.where((ma == 0) | (mb == 0) | (ma == mb), compatible, different)
+    year_typo = near_year | _one_typo_apart(ya, yb, 4)
+    partial_other_year = np.where((ma == mb) & (da == db) & (ma > 0) & year_typo, close, different)
+    partial = np.where(same_year, partial_same_year, partial_other_year)
+    level = np.where(both_full, full_level, partial)
+    level = np.where(typo, close, level)
+    level = np.where(both_full & same_year & (ma == db) & (da == mb), swapped, level)
+    level = np.where(both_full & same_year & (ma == mb) & (da == db), exact, level)
+    level = np.where((ya == 0) | (yb == 0), -1, level)
+    return np.where((ya < 0) | (yb < 0), -2, level)
 
 
 #: The index whose pairs forked dedupe workers compare (set only during `dedupe`).
@@ -208,11 +266,13 @@ class MatchIndex:
         """
         query = prepare(entity, self.region)
         with self._lock:
-            rows = self._candidate_rows(query, self.candidates * WIDER_POOL).tolist()
+            rows, hopeful = self._candidate_rows(query, self.candidates * WIDER_POOL)
             results: list[tuple[str, MatchResult]] = []
-            for position, row in enumerate(rows):
+            for position, row in enumerate(rows.tolist()):
                 if position == self.candidates and any(r.is_match for _, r in results):
                     break  # weak evidence only: look further down the ranking
+                if not hopeful[position] and (len(results) >= limit or position >= self.candidates):
+                    continue  # cannot be a match, and the list of candidates is full
                 record = self._record(row)
                 if not compatible(query, record):
                     continue
@@ -320,6 +380,7 @@ class MatchIndex:
                 "rows": len(self._ids),
                 "words": list(self._words),
                 "model": self.model.to_config(),
+                "keys": KEYS_VERSION,
             }
             (target / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
             (self.path / f"journal-{generation}.jsonl").touch()
@@ -439,11 +500,13 @@ class MatchIndex:
         keys = record_keys(query, self._words.get)
         return np.fromiter(keys, dtype=np.uint64, count=len(keys))
 
-    def _candidate_rows(self, query: Record, count: int) -> np.ndarray:
-        """The `count` best rows for `query`, best first, by shared keys and facts."""
+    def _candidate_rows(self, query: Record, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The `count` best rows for `query`, best first, by shared keys and facts,
+        and for each whether it could be a match (`_hopeful`)."""
+        none = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool)
         qkeys = self._query_keys(query)
         if not len(qkeys):
-            return np.zeros(0, dtype=np.int32)
+            return none
         lo = np.searchsorted(self._keys, qkeys, side="left")
         hi = np.searchsorted(self._keys, qkeys, side="right")
         sizes = hi - lo
@@ -455,6 +518,7 @@ class MatchIndex:
             usable[int(np.argmin(sizes))] = True
         parts: list[np.ndarray] = []
         weights: list[np.ndarray] = []
+        codes: list[np.ndarray] = []
         types = (qkeys >> np.uint64(60)).astype(np.int64)
         for i in np.flatnonzero(usable).tolist():
             found = self._key_rows[lo[i] : min(hi[i], lo[i] + self.max_postings)]
@@ -462,20 +526,42 @@ class MatchIndex:
                 found = np.concatenate([found, np.asarray(delta[i], dtype=np.int32)])
             parts.append(found)
             weights.append(np.full(len(found), _WEIGHT_TABLE[types[i]], dtype=np.int32))
+            codes.append(np.full(len(found), (_CODE_MASK >> int(types[i])) & 1, dtype=np.int32))
         rows = np.concatenate(parts)
         if not len(rows):
-            return rows
+            return none
         found_rows, inverse = np.unique(rows, return_inverse=True)
         score = np.bincount(inverse, weights=np.concatenate(weights))
+        coded = np.bincount(inverse, weights=np.concatenate(codes)) > 0
         alive = self._alive[found_rows]
-        found_rows, score = found_rows[alive], score[alive]
+        found_rows, score, coded = found_rows[alive], score[alive], coded[alive]
         # Rank by shared keys and by what birth date, sex and nationality say.
         query_facts = np.asarray([_facts(query)], dtype=np.int16)
-        score = score + self._fact_weights(query_facts, self._facts[found_rows])
+        facts = self._fact_weights(query_facts, self._facts[found_rows])
+        score = score + facts
         if len(found_rows) > count:
             top = np.argpartition(-score, count)[:count]
-            found_rows, score = found_rows[top], score[top]
-        return found_rows[np.argsort(-score, kind="stable")]
+            found_rows, score, coded, facts = found_rows[top], score[top], coded[top], facts[top]
+        order = np.argsort(-score, kind="stable")
+        found_rows, coded, facts = found_rows[order], coded[order], facts[order]
+        return found_rows, self._hopeful(query, query_facts, found_rows, coded, facts)
+
+    def _hopeful(
+        self, query: Record, query_facts: np.ndarray, rows: np.ndarray, coded: np.ndarray, facts: np.ndarray
+    ) -> np.ndarray:
+        """Could each row be a match for a person query? Its birth date, sex and
+        nationality weigh what they weigh (`facts`); the name is assumed to
+        agree fully, an identifier or phone to agree when the row shares one
+        with the query (`coded`), addresses to agree. Other queries: always."""
+        if query.kind != "person":
+            return np.ones(len(rows), dtype=bool)
+        weights = self.model.features
+        best = self.model.prior + facts + weights["name"].levels["exact"]
+        code = max(weights["identifier"].levels["exact"], weights["phone"].levels["exact"])
+        best = best + np.where(coded, code, 0.0)
+        if query_facts[0, 5]:
+            best = best + np.where(self._facts[rows, 5] > 0, max(weights["address"].levels.values()), 0.0)
+        return best >= self._threshold_log_odds()
 
     def _candidate_pairs(
         self, max_block: int, plausible_only: bool = True, sample: float = 1.0, seed: int = 0
@@ -496,6 +582,7 @@ class MatchIndex:
         rng = np.random.default_rng(seed)
         codes: list[np.ndarray] = []
         masks: list[np.ndarray] = []
+        address_keys: list[np.ndarray] = []
         n_rows = np.int64(len(self._ids))
         for size in np.unique(sizes).tolist():
             if size < 2 or size > max_block:
@@ -511,57 +598,47 @@ class MatchIndex:
                 kinds = (keys[block_starts] >> np.uint64(60)).astype(np.int64)
                 mask = np.repeat(np.left_shift(1, kinds), len(ia))
                 keep = np.ones(len(lo), bool)
+                address = np.repeat(kinds == ADDRESS, len(ia))
                 if plausible_only:
-                    keep = self._plausible(lo, hi, mask, shared_only=False)
+                    # A pair dropped here loses this key's bit for the second pass.
+                    # An address or near-identifier block is therefore judged as if
+                    # the whole name agreed: it drops only pairs that no name block
+                    # keeps either.
+                    loose = address | np.repeat(kinds == CODE_NEAR, len(ia))
+                    judged = np.where(loose, mask | (1 << NAME_PAIR), mask)
+                    keep = self._plausible(lo, hi, judged, shared_only=False)
                 if sample < 1.0:
                     keep &= rng.random(len(lo)) < sample
                 codes.append(lo[keep] * n_rows + hi[keep])
                 masks.append(mask[keep])
+                address_keys.append(address[keep] if plausible_only else np.zeros(int(keep.sum()), bool))
         if not codes:
             return np.zeros((0, 2), dtype=np.int64)
         all_codes, all_masks = np.concatenate(codes), np.concatenate(masks)
         order = np.argsort(all_codes, kind="stable")
         all_codes, all_masks = all_codes[order], all_masks[order]
+        all_address = np.concatenate(address_keys)[order].astype(np.int32)
         first = np.flatnonzero(np.concatenate([[True], all_codes[1:] != all_codes[:-1]]))
         chosen, shared = all_codes[first], np.bitwise_or.reduceat(all_masks, first)
         pairs = np.stack([chosen // n_rows, chosen % n_rows], axis=1)
         if plausible_only:
-            pairs = pairs[self._plausible(pairs[:, 0], pairs[:, 1], shared, shared_only=True)]
+            address_shared = np.add.reduceat(all_address, first)
+            keep = self._plausible(
+                pairs[:, 0], pairs[:, 1], shared, shared_only=True, address_keys=address_shared
+            )
+            pairs = pairs[keep]
         return pairs
 
     def _fact_weights(self, fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
-        """Best weights that birth date, sex and nationality can reach, per pair of fact rows.
+        """What birth date, sex and nationality weigh, per pair of fact rows.
 
-        Exact for sex and nationality; for dates, an upper bound (within a
-        year, a day or month that differs is counted as one typing error apart;
-        a date typed in full but unreadable may be one typing error from any).
+        Exact, as `compare` scores them, except for a record with several
+        birth dates, whose date is counted at its best.
         """
         weights = self.model.features
         date = weights["birth_date"].levels
-        ya, ma, da = fa[:, 0], fa[:, 1], fa[:, 2]
-        yb, mb, db = fb[:, 0], fb[:, 1], fb[:, 2]
-        known = (ya > 0) & (yb > 0)
-        full = known & (da > 0) & (db > 0)
-        same_year = ya == yb
-        mistyped = (ma < 0) | (mb < 0)
-        partial_ok = (same_year & ((ma == 0) | (mb == 0) | (ma == mb))) | mistyped
-        full_best = np.where(
-            (ma == mb) & (da == db),
-            date["exact"],
-            np.where((ma == db) & (da == mb), date["swapped"], date["close"]),
-        )
-        differing = sum(((ya // 10**k) % 10 != (yb // 10**k) % 10).astype(np.int8) for k in range(4))
-        near_year = (np.abs(ya - yb) <= 1) | (differing <= 2)
-        # Last digit of the year transposed with the first of the month (1990-12 / 1991-02).
-        across = (ya // 10 == yb // 10) & (ya % 10 == mb // 10) & (ma // 10 == yb % 10)
-        across &= (ma % 10 == mb % 10) & (da == db)
-        typo = same_year | ((ma == mb) & (da == db) & near_year) | across
-        full_w = np.where(typo, full_best, date["different"])
-        total = np.where(
-            full,
-            full_w,
-            np.where(known, np.where(partial_ok, date["compatible"], date["different"]), 0.0),
-        )
+        table = np.array([date[level] for level in LEVEL_ORDER] + [max(date.values()), 0.0])
+        total = table[date_levels(fa, fb)]
         for col, code in ((3, "gender"), (4, "nationality")):
             a, b = fa[:, col], fb[:, col]
             levels = weights[code].levels
@@ -569,34 +646,60 @@ class MatchIndex:
             total = total + np.where(both, np.where(a == b, levels["agree"], levels["different"]), 0)
         return total
 
-    def _plausible(self, lo: np.ndarray, hi: np.ndarray, shared: np.ndarray, shared_only: bool) -> np.ndarray:
+    def _plausible(
+        self,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        shared: np.ndarray,
+        shared_only: bool,
+        address_keys: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Could the pair reach the threshold, given the keys it shares and its facts?
 
         `shared` is a bit mask of the key types the pair shares. Birth dates,
         sex and nationality are scored with the model's weights. The name is
         assumed to agree fully when a shared key holds two name words (or a
         one-word name, or an identifier), otherwise at best as a close
-        spelling; identifiers are assumed to agree when one is shared.
+        spelling, and with `shared_only`, when the pair shares no key made of
+        name words at all, as a weak agreement (one word of two).
+        Identifiers are assumed to agree when one is shared, to be one
+        character apart when they share a CODE_NEAR key.
         Addresses present on both sides are assumed to agree; with
-        `shared_only` (all keys of the pair known), only if an address key is
-        shared.
+        `shared_only` (all keys of the pair known), as far as the number of
+        address keys they share allows (`address_keys`: pairs of identical
+        parts): three keys (three identical parts, and a fourth that may be
+        misspelt) allow `exact`, one key `close`, none `weak`.
         """
         weights = self.model.features
         names = weights["name"].levels
         whole_name = (shared & _WHOLE_NAME_MASK) > 0
         best = self.model.prior + self._fact_weights(self._facts[lo], self._facts[hi])
-        best = best + np.where(whole_name, names["exact"], names["close"])
+        named = (shared & _NAME_MASK) > 0 if shared_only else np.ones(len(lo), bool)
+        name_best = np.where(named, names["close"], max(names["weak"], names["different"]))
+        best = best + np.where(whole_name, names["exact"], name_best)
         codes = max(weights["identifier"].levels["exact"], weights["phone"].levels["exact"])
-        best = best + np.where((shared & (1 << CODE)) > 0, codes, 0.0)
+        near = (shared & (1 << CODE_NEAR)) > 0
+        code_bonus = np.where(near, weights["identifier"].levels["close"], 0.0)
+        best = best + np.where((shared & (1 << CODE)) > 0, codes, code_bonus)
         address = weights["address"].levels
         both = (self._facts[lo, 5] > 0) & (self._facts[hi, 5] > 0)
+        top = max(address.values())
         if shared_only:
-            agree = (shared & (1 << ADDRESS)) > 0
-            address_best = np.where(agree, max(address.values()), address["different"])
+            count = np.zeros(len(lo), np.int32) if address_keys is None else address_keys
+            address_best = np.where(
+                count >= 3, top, np.where(count >= 1, max(address["close"], address["weak"]), address["weak"])
+            )
+            # A pair sharing a code may have been dropped from its address blocks.
+            address_best = np.where((shared & _CODE_MASK) > 0, top, address_best)
         else:
-            address_best = np.full(len(lo), max(address.values()))
+            address_best = np.full(len(lo), top)
         best = best + np.where(both, address_best, 0.0)
-        return best >= np.log2(self.model.threshold / (1 - self.model.threshold))
+        return best >= self._threshold_log_odds()
+
+    def _threshold_log_odds(self) -> float:
+        # The tolerance keeps pairs that land exactly on the threshold (log2 of 0.8/0.2 is
+        # not exactly 2 in floating point, while `compare` reaches it exactly).
+        return float(np.log2(self.model.threshold / (1 - self.model.threshold))) - 1e-9
 
     # -- persistence internals --------------------------------------------
 
@@ -627,11 +730,14 @@ class MatchIndex:
             if self._fixed_model is None:
                 self.model = ScoringModel.from_config(meta["model"])
             self._words = {w: i for i, w in enumerate(meta["words"])}
-            self._keys = np.load(snapshot / "keys.npy")
-            self._key_rows = np.load(snapshot / "rows.npy")
+            rekey = meta.get("keys", 1) != KEYS_VERSION
+            if not rekey:
+                self._keys = np.load(snapshot / "keys.npy")
+                self._key_rows = np.load(snapshot / "rows.npy")
             self._alive = np.zeros(max(1024, meta["rows"]), dtype=bool)
             self._facts = np.zeros((len(self._alive), _FACTS), dtype=np.int16)
-            self._facts[: meta["rows"]] = np.load(snapshot / "facts.npy")
+            if not rekey:
+                self._facts[: meta["rows"]] = np.load(snapshot / "facts.npy")
             with open(snapshot / "entities.jsonl", "rb") as f:
                 for row, line in enumerate(f.read().split(b"\n")[: meta["rows"]]):
                     if line:
@@ -644,6 +750,14 @@ class MatchIndex:
                     else:
                         self._ids.append(None)
                         self._docs.append(None)
+            if rekey:  # saved with another generation of blocking keys: derive them anew
+                for row, doc in enumerate(self._docs):
+                    if doc is not None:
+                        record = prepare(json.loads(doc), self.region)
+                        self._facts[row] = _facts(record)
+                        for key in record_keys(record, self._word_id):
+                            self._delta[key].append(row)
+                self._merge()
         journal = self.path / f"journal-{self._generation}.jsonl"
         journal.touch()
         self._journal_offset = 0

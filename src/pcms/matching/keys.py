@@ -17,9 +17,13 @@ integer built from a prepared record:
 * SINGLE: the only word of a one-word name;
 * CODE: an identifier, phone number, plate, VIN or document number, or a
   code of an extension schema (IMEI, IMSI, serial number);
-* ADDRESS: two consecutive words of an address (house numbers and short
-  words left out), a weak key that finds re-entries whose name and date
-  were both mistyped.
+* CODE_NEAR: an identifier (idNumber, registration number...) with one
+  character left out, once per position: two identifiers one typing error
+  apart (a character changed, added, dropped, or two swapped) share one;
+* ADDRESS: two parts of an address (words of three letters or more, and
+  numbers), in any order and not necessarily adjacent, so that a typing
+  error in one word leaves other pairs intact; a weak key that finds
+  re-entries whose name and date were both mistyped.
 
 Name words are numbered through a vocabulary (word key -> integer) that the
 index keeps and saves with itself, so keys are stable across processes.
@@ -33,8 +37,8 @@ import hashlib
 from collections.abc import Callable
 from itertools import combinations
 
+from .addresses import address_parts
 from .features import Record
-from .normalize import clean_text
 
 NAME_PAIR = 1
 NAME_PAIR_YEAR = 2
@@ -44,6 +48,7 @@ SINGLE = 5
 CODE = 6
 TOKEN_DATE = 7
 ADDRESS = 8
+CODE_NEAR = 9
 #: How much a shared key of each type says, to rank candidates.
 WEIGHTS = {
     NAME_PAIR: 3,
@@ -54,15 +59,20 @@ WEIGHTS = {
     SINGLE: 2,
     CODE: 8,
     ADDRESS: 1,
+    CODE_NEAR: 3,
 }
-#: Address words per address that keys are built from.
-ADDRESS_TOKENS = 6
+#: Identifiers shorter than this have no CODE_NEAR keys (nor a `close` level).
+NEAR_CODE_LENGTH = 6
+#: Address parts per address that keys are built from.
+ADDRESS_TOKENS = 8
 #: Name words per name that keys are built from.
 KEY_TOKENS = 5
 _TYPE_SHIFT = 60
 _LOW = (1 << _TYPE_SHIFT) - 1
 _WORD_BITS = 22
 _YEAR_BASE = 1800
+#: An odd 64-bit constant that mixes two hashes into one key.
+_MIX = 0x9E3779B97F4A7C15
 
 
 def _hashed_key(key_type: int, text: str) -> int:
@@ -112,10 +122,15 @@ def record_keys(record: Record, word_id: Callable[[str], int | None]) -> set[int
     ):
         for code in codes:
             keys.add(_hashed_key(CODE, f"{kind}:{code}"))
+            if kind == "id" and len(code) >= NEAR_CODE_LENGTH:
+                for i in range(len(code)):
+                    keys.add(_hashed_key(CODE_NEAR, f"{code[:i]}{code[i + 1 :]}"))
     for address in record.addresses:
-        words = [w for w in clean_text(address).lower().split() if len(w) >= 3][:ADDRESS_TOKENS]
-        for first, second in zip(words, words[1:], strict=False):
-            keys.add(_hashed_key(ADDRESS, f"{first} {second}"))
+        parts = {p for p in address_parts(address)[:ADDRESS_TOKENS] if len(p) >= 3 or p.isdigit()}
+        # One hash per part; a pair's key mixes the two (28 pairs of 8 parts, 8 hashes).
+        hashes = sorted(_hashed_key(ADDRESS, p) & _LOW for p in parts)
+        for first, second in combinations(hashes, 2):
+            keys.add((ADDRESS << _TYPE_SHIFT) | ((first * _MIX + second) & _LOW))
     for code, values in record.extra:
         for value in values:
             # Phone lines by their last eight digits, as below; other codes whole.
