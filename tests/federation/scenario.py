@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from pcms.accounts.models import User
+from pcms.exchange import actions as exchange
+from pcms.exchange.models import Delivery, Message
 from pcms.federation import outbox
 from pcms.records import actions
 from pcms.records.models import Report
@@ -65,3 +67,16 @@ def correct(report_id: str, dissemination: str, recipients=(), revalidate: bool 
 def erase(report_id: str) -> None:
     outbox.retract_record(Report.objects.get(pk=report_id), "Effacement de test",
                           _user("author", "officer"))
+
+
+def message(to: str, subject: str) -> None:
+    sent = exchange.send_message(_user("author", "officer"), subject=subject, recipients=[to],
+                                 body="Message fictif de test.")
+    print(json.dumps(str(sent.pk)))
+
+
+def acknowledge(message_id: str) -> None:
+    reader = _user("author", "officer")
+    exchange.read_message(reader, Message.objects.get(pk=message_id))
+    exchange.acknowledge(reader, Delivery.objects.get(message_id=message_id,
+                                                      platform=reader.platform))

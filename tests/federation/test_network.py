@@ -153,3 +153,25 @@ def test_a_node_killed_in_the_middle_of_a_sync_catches_up_after_restart(nodes):
     time.sleep(3)
     faults(nodes, False)
     assert_converges(nodes)
+
+
+def wait_for(node, sql: str, *params) -> list[tuple]:
+    deadline = time.monotonic() + CONVERGE_SECONDS
+    while not (rows := node.query(sql, *params)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return rows
+
+
+def test_a_message_reaches_its_recipient_through_the_hub_and_its_receipt_comes_back(nodes):
+    rg, ml, ne = nodes["RG"], nodes["ML"], nodes["NE"]
+    faults(nodes, True)
+    [message_id] = ml.play("message('NE', 'Convoi signalé')")
+    stored = uuid.UUID(message_id).hex
+    assert wait_for(ne, "SELECT subject FROM exchange_message WHERE id = ?", stored) == [
+        ("Convoi signalé",)]
+    ne.play(f"acknowledge({message_id!r})")
+    faults(nodes, False)
+    receipt = wait_for(ml, "SELECT read_by_name, acknowledged_by_name FROM exchange_delivery "
+                           "WHERE message_id = ? AND acknowledged_at IS NOT NULL", stored)
+    assert receipt == [("author-ne", "author-ne")]
+    assert rg.query("SELECT id FROM exchange_message WHERE id = ?", stored) == []

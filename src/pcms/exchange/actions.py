@@ -35,6 +35,7 @@ from pcms.exchange.choices import (
     Priority,
     RequestStatus,
 )
+from pcms.exchange.federation import publish_records
 from pcms.exchange.models import (
     Alert,
     AlertHit,
@@ -58,6 +59,7 @@ from pcms.exchange.visibility import (
     visible_messages,
     visible_requests,
 )
+from pcms.federation.outbox import publish
 from pcms.records import attachments
 from pcms.records import schema as ftm
 from pcms.records.choices import Dissemination
@@ -123,13 +125,14 @@ def audience_platforms(sender: Platform, audience: str, codes: Iterable[str]) ->
     return platforms
 
 
-def _people(platforms, roles=OPERATIONAL_ROLES, role: str = ""):
+def people(platforms, roles=OPERATIONAL_ROLES, role: str = ""):
+    """The active users of `platforms` who hold one of `roles` (and `role`, when named)."""
     users = get_user_model().objects.filter(platform__in=platforms, is_active=True,
                                             groups__name__in=roles).distinct()
     return users.filter(groups__name=role) if role else users
 
 
-def _notify_all(users, title: str, url: str, level=NotificationLevel.ACTION) -> None:
+def notify_all(users, title: str, url: str, level=NotificationLevel.ACTION) -> None:
     for user in users:
         notify(user, title, url, level)
 
@@ -216,6 +219,8 @@ def send_message(user, *, subject: str, body: str, audience: str = Audience.STAT
                              content_type=info.content_type, sha256=info.sha256)
         stored.file.save(info.sha256, upload, save=False)
         stored.save()
+    publish_records(decided.full)
+    publish(message)
     if case is not None:
         _link(user, case, message=message)
     record(AuditAction.CREATE, request=request, actor=user, obj=message, detail={
@@ -228,8 +233,8 @@ def send_message(user, *, subject: str, body: str, audience: str = Audience.STAT
                detail={"event": "received", "message": str(message.pk),
                        "platform": delivery.platform.code})
     url = reverse("exchange:message_detail", args=[message.pk])
-    transaction.on_commit(lambda: _notify_all(
-        _people(platforms, role=recipient_role),
+    transaction.on_commit(lambda: notify_all(
+        people(platforms, role=recipient_role),
         _("Message from %(platform)s") % {"platform": user.platform.code}, url))
     return message
 
@@ -242,6 +247,7 @@ def read_message(user, message: Message, request=None) -> Delivery | None:
         Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(
             read_at=timezone.now(), read_by=user)
         delivery.refresh_from_db()
+        publish(delivery)
     record(AuditAction.READ, request=request, actor=user, obj=message,
            detail={"event": "read"} if delivery is not None else {})
     return delivery
@@ -263,6 +269,7 @@ def acknowledge(user, delivery: Delivery, request=None) -> Delivery:
     if delivery.read_at is None:
         delivery.read_at, delivery.read_by = now, user
     delivery.save(update_fields=["acknowledged_at", "acknowledged_by", "read_at", "read_by"])
+    publish(delivery)
     record(AuditAction.UPDATE, request=request, actor=user, obj=delivery,
            detail={"event": "acknowledged", "message": str(delivery.message_id or ""),
                    "alert": str(delivery.alert_id or "")})
@@ -295,8 +302,8 @@ def ask_consent(user, record_, recipients: Iterable[str], reason: str, request=N
         "event": "consent_requested", "record": str(record_.pk),
         "to": [p.code for p in platforms]})
     url = reverse("exchange:consent_detail", args=[consent.pk])
-    transaction.on_commit(lambda: _notify_all(
-        _people([record_.owner], roles=EDITOR_ROLES),
+    transaction.on_commit(lambda: notify_all(
+        people([record_.owner], roles=EDITOR_ROLES),
         _("%(platform)s asks your consent to pass on a record") % {"platform": user.platform.code},
         url))
     return consent
@@ -396,6 +403,13 @@ _ACTION_LABELS = {
 }
 
 
+def _publish_request(info: InformationRequest) -> None:
+    """The request, then each of its steps this platform took (the others' belong to them)."""
+    publish(info)
+    for step in info.steps.all():
+        publish(step)
+
+
 def _audit_step(user, info, action: str, request, **detail) -> None:
     record(AuditAction.UPDATE, request=request, actor=user, obj=info,
            detail={"event": action, "status": info.status, **detail})
@@ -412,10 +426,12 @@ def send_request(user, info: InformationRequest, request=None) -> InformationReq
     sharing.grant(user, full, [info.recipient], request=info)
     info.sent_at = timezone.now()
     info.save(update_fields=["status", "sent_at"])
+    publish_records(full)
+    _publish_request(info)
     _audit_step(user, info, "sent", request, to=info.recipient.code)
     title = _("Request for information %(reference)s from %(platform)s") % {
         "reference": info.reference, "platform": info.requester.code}
-    transaction.on_commit(lambda: _notify_all(_people([info.recipient], roles=EDITOR_ROLES + (
+    transaction.on_commit(lambda: notify_all(people([info.recipient], roles=EDITOR_ROLES + (
         "analyst",)), title, _request_url(info)))
     return info
 
@@ -425,6 +441,7 @@ def accept_request(user, info: InformationRequest, comment: str = "", request=No
                    ) -> InformationRequest:
     info = _transition(user, info, "accept", comment)
     info.save(update_fields=["status"])
+    _publish_request(info)
     _audit_step(user, info, "accepted", request)
     author = info.author
     transaction.on_commit(lambda: notify(author, _("%(reference)s accepted by %(platform)s") % {
@@ -444,6 +461,8 @@ def answer_request(user, info: InformationRequest, answer: str, records=(), noti
     sharing.share(user, decided, [info.requester], request=info, in_answer=True)
     info.answer, info.answered_at = answer.strip(), timezone.now()
     info.save(update_fields=["status", "answer", "answered_at"])
+    publish_records(decided.full)
+    _publish_request(info)
     _audit_step(user, info, "answered", request, records=[str(r.pk) for r in decided.full],
                 notices=[str(r.pk) for r in decided.notices])
     author = info.author
@@ -460,6 +479,7 @@ def decline_request(user, info: InformationRequest, reason: str, request=None
         raise ExchangeError({"reason": _("Say why the request is declined.")})
     info.decline_reason = reason.strip()[:500]
     info.save(update_fields=["status", "decline_reason"])
+    _publish_request(info)
     _audit_step(user, info, "declined", request)
     author = info.author
     transaction.on_commit(lambda: notify(author, _("%(platform)s declined %(reference)s") % {
@@ -472,6 +492,7 @@ def close_request(user, info: InformationRequest, comment: str = "", request=Non
                   ) -> InformationRequest:
     info = _transition(user, info, "close", comment)
     info.save(update_fields=["status"])
+    _publish_request(info)
     _audit_step(user, info, "closed", request)
     return info
 
@@ -566,8 +587,8 @@ def submit_alert(user, alert: Alert, request=None) -> Alert:
     record(AuditAction.UPDATE, request=request, actor=user, obj=alert,
            detail={"event": "submitted"})
     url = reverse("exchange:alert_detail", args=[alert.pk])
-    transaction.on_commit(lambda: _notify_all(
-        _people([alert.issuer], roles=("supervisor",)).exclude(pk=alert.author_id),
+    transaction.on_commit(lambda: notify_all(
+        people([alert.issuer], roles=("supervisor",)).exclude(pk=alert.author_id),
         _("Alert %(reference)s awaits validation") % {"reference": alert.reference}, url))
     return alert
 
@@ -598,12 +619,13 @@ def validate_alert(user, alert: Alert, request=None) -> Alert:
         delivery = Delivery.objects.create(alert=alert, platform=platform, received_at=now)
         record(AuditAction.CREATE, request=request, actor=user, obj=delivery,
                detail={"event": "received", "alert": str(alert.pk), "platform": platform.code})
+    publish(alert)
     record(AuditAction.UPDATE, request=request, actor=user, obj=alert,
            detail={"event": "broadcast", "to": [p.code for p in platforms]})
     url = reverse("exchange:alert_detail", args=[alert.pk])
     title = _("Alert %(reference)s: %(kind)s") % {"reference": alert.reference,
                                                    "kind": alert.get_kind_display()}
-    transaction.on_commit(lambda: _notify_all(_people(platforms), title, url,
+    transaction.on_commit(lambda: notify_all(people(platforms), title, url,
                                               NotificationLevel.ALERT))
     return alert
 
@@ -617,6 +639,7 @@ def withdraw_alert(user, alert: Alert, request=None) -> Alert:
         raise ExchangeError({"status": _("This alert was already withdrawn.")})
     alert.status, alert.withdrawn_at = AlertStatus.WITHDRAWN, timezone.now()
     alert.save(update_fields=["status", "withdrawn_at"])
+    publish(alert)
     record(AuditAction.UPDATE, request=request, actor=user, obj=alert,
            detail={"event": "withdrawn"})
     return alert
@@ -651,6 +674,7 @@ def open_case(user, *, title: str, description: str = "", participants: Iterable
                                title=title.strip()[:200], description=description.strip(),
                                owner=user.platform, created_by=user)
     case.participants.set(platforms)
+    publish(case)
     record(AuditAction.CREATE, request=request, actor=user, obj=case,
            detail={"event": "opened", "shared_with": [p.code for p in platforms]})
     return case
@@ -663,20 +687,29 @@ def share_case(user, case: Case, participants: Iterable[str], request=None) -> C
              _("Only the owner platform shares this case."))
     platforms = platforms_from_codes(participants, field="participants", exclude=user.platform)
     case.participants.set(platforms)
+    _publish_case(case)
     record(AuditAction.UPDATE, request=request, actor=user, obj=case,
            detail={"event": "shared", "shared_with": [p.code for p in platforms]})
     url = reverse("exchange:case_detail", args=[case.pk])
-    transaction.on_commit(lambda: _notify_all(
-        _people(platforms, roles=("officer", "supervisor", "analyst")),
+    transaction.on_commit(lambda: notify_all(
+        people(platforms, roles=("officer", "supervisor", "analyst")),
         _("Case %(reference)s is shared with your platform") % {"reference": case.reference},
         url, NotificationLevel.INFO))
     return case
 
 
+def _publish_case(case: Case) -> None:
+    """The case, then what this platform filed in it (for participants that joined since)."""
+    publish(case)
+    for link in case.links.all():
+        publish(link)
+
+
 def _link(user, case: Case, **item) -> CaseLink:
-    link, created = CaseLink.objects.get_or_create(case=case, **item,
-                                                   defaults={"added_by": user})
+    link, created = CaseLink.objects.get_or_create(
+        case=case, **item, defaults={"added_by": user, "platform_id": user.platform_id})
     if created:
+        publish(link)
         (name, obj), = item.items()
         record(AuditAction.UPDATE, actor=user, obj=case,
                detail={"event": "linked", "kind": name, "item": str(obj.pk)})
@@ -710,6 +743,7 @@ def close_case(user, case: Case, request=None) -> Case:
              _("Only the owner platform closes this case."))
     case.status = CaseStatus.CLOSED
     case.save(update_fields=["status"])
+    publish(case)
     record(AuditAction.UPDATE, request=request, actor=user, obj=case, detail={"event": "closed"})
     return case
 

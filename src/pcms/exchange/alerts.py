@@ -4,8 +4,10 @@
 the active alerts that `platform` may see (those it issued and those broadcast to it), with
 `pcms.matching.compare` (firearms, which the matcher does not model, by serial number). Each hit is
 stored as an `AlertHit`, audited, and notified to the alert's author and, for a report, to the
-report's author. The issuer learns of a hit on a record it may not read only when the record's
-owner lets others learn that a hit exists.
+report's author; a hit on another platform's alert travels to its issuer (`exchange.federation`),
+and alerts received from other nodes are checked here like this platform's own. The issuer
+learns of a hit on a record it may not read only when the record's owner lets others learn that
+a hit exists.
 
 The screening capability calls it for each screening; the records' `report_validated` signal
 calls it for each entity of a validated report.
@@ -22,6 +24,7 @@ from pcms.core.models import NotificationLevel, notify
 from pcms.exchange.choices import HitSource
 from pcms.exchange.models import Alert, AlertHit, Delivery, active_alerts
 from pcms.exchange.sharing import record_reference
+from pcms.federation import outbox
 from pcms.matching import Evidence, InvalidEntity, MatchResult, Verdict, compare
 from pcms.matching.identifiers import normalize_code
 from pcms.records.models import Entity, Report
@@ -99,19 +102,21 @@ def check_against_alerts(subject: Entity | dict, *, platform=None, actor=None,
         record(AuditAction.CREATE, request=request, actor=actor, obj=hit, detail={
             "event": "alert_hit", "alert": str(alert.pk), "source": source,
             "entity": str(entity.pk) if entity is not None else "", "score": hit.score})
-        _notify(hit, report)
+        notify_hit(hit, report)
+        outbox.publish(hit)
         hits.append(hit)
     return hits
 
 
-def _notify(hit: AlertHit, report: Report | None) -> None:
+def notify_hit(hit: AlertHit, report: Report | None) -> None:
+    """Tell the alert's author (when the issuer may learn of the hit) and the report's."""
     alert = hit.alert
     url = reverse("exchange:hit_detail", args=[hit.pk])
     title = _("Hit on alert %(reference)s (%(kind)s) at %(platform)s") % {
         "reference": alert.reference, "kind": alert.get_kind_display(),
         "platform": hit.platform.code}
     people = []
-    if hit.issuer_informed:
+    if hit.issuer_informed and alert.author_id:
         people.append(alert.author)
     if report is not None and report.created_by_id:
         people.append(report.created_by)

@@ -83,7 +83,8 @@ def _shared_out(request: HttpRequest, item, in_answer: bool | None = None) -> li
     for shared in actions.shared_records(item):
         if in_answer is not None and shared.in_answer != in_answer:
             continue
-        readable = shared.mode == ShareMode.FULL and can_read(request.user, shared.record)
+        readable = (shared.mode == ShareMode.FULL and shared.record is not None
+                    and can_read(request.user, shared.record))
         rows.append(SharedRecordOut(
             mode=shared.mode, owner=shared.owner.code, reference=shared.reference,
             kind="report" if shared.report_id else "entity",
@@ -127,9 +128,8 @@ def _delivery_out(delivery: Delivery) -> DeliveryOut:
     return DeliveryOut(
         id=delivery.pk, platform=delivery.platform.code, received_at=delivery.received_at,
         read_at=delivery.read_at, acknowledged_at=delivery.acknowledged_at,
-        read_by=delivery.read_by.get_username() if delivery.read_by_id else None,
-        acknowledged_by=(delivery.acknowledged_by.get_username()
-                         if delivery.acknowledged_by_id else None))
+        read_by=delivery.read_by_label or None,
+        acknowledged_by=delivery.acknowledged_by_label or None)
 
 
 class MessageSummaryOut(Schema):
@@ -163,7 +163,7 @@ def _message_out(request: HttpRequest, message, delivery=None) -> MessageOut:
     deliveries = message.deliveries.select_related("platform", "read_by", "acknowledged_by")
     return MessageOut(
         **_message_summary(message).dict(), body=message.body,
-        author=message.author.get_username(), records=_shared_out(request, message),
+        author=message.author_label, records=_shared_out(request, message),
         deliveries=[_delivery_out(d) for d in deliveries] if mine else [],
         my_delivery=_delivery_out(delivery) if delivery is not None else None)
 
@@ -385,9 +385,9 @@ def _request_out(request: HttpRequest, info) -> RequestOut:
         legal_basis=info.legal_basis, records=_shared_out(request, info, in_answer=False),
         answer=info.answer, answer_records=_shared_out(request, info, in_answer=True),
         answered_at=info.answered_at, decline_reason=info.decline_reason,
-        steps=[StepOut(status=s.status, platform=s.actor.platform_code,
-                       actor=s.actor.get_username(), at=s.at, comment=s.comment)
-               for s in info.steps.select_related("actor__platform")])
+        steps=[StepOut(status=s.status, platform=s.platform.code,
+                       actor=s.actor_label, at=s.at, comment=s.comment)
+               for s in info.steps.select_related("actor", "request__requester", "request__recipient")])
 
 
 def _visible_request(request: HttpRequest, pk: UUID):

@@ -8,11 +8,12 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from pcms.core.navigation import HomePanel, MenuItem, register_menu, register_panels
-        from pcms.exchange import alerts, inbox, sharing
+        from pcms.exchange import alerts, federation, inbox, sharing
         from pcms.records.signals import report_validated
         from pcms.records.visibility import OPERATIONAL_ROLES, register_grant
 
         register_grant(sharing.granted)
+        federation.connect()
         report_validated.connect(alerts.on_report_validated, dispatch_uid="exchange.alerts")
         register_menu(
             MenuItem(_("Inbox"), "exchange:inbox", "inbox", OPERATIONAL_ROLES, order=20,

@@ -1,6 +1,11 @@
 """Synthetic exchange on this node: a case, message threads, requests (one overdue) and a
 wanted-person alert issued by the regional platform.
 
+A node of the six-node demo (`PCMS_DEMO_NETWORK`) has only its own platform's accounts: it loads
+its outgoing half (a case shared with two other platforms and RG, messages and requests to them,
+one request already overdue; RG issues the alert), which the federation carries, so that once
+the nodes have synchronised every inbox holds what the others sent.
+
 The alert describes a person of the records' demo data: one this node holds when it holds any
 (and the check then raises a hit), otherwise the first person Niger's node invents, which it will
 match once the alert reaches it. Every person is invented by pcms.matching.synthetic.
@@ -35,6 +40,12 @@ def load(stdout) -> None:
         return
     node = Platform.objects.get(code=settings.PCMS_NODE)
     me, chief = _user("officer"), _user("supervisor")
+    if settings.DEMO_NETWORK:
+        if me is None:
+            stdout.write("demo exchange skipped: the demo accounts are missing\n")
+            return
+        _outgoing(node, me, stdout)
+        return
     others = [user for code in Platform.objects.filter(is_active=True, is_regional=False)
               .exclude(pk=node.pk).order_by("code").values_list("code", flat=True)
               if (user := _user(f"officer.{code.lower()}")) is not None][:2]
@@ -84,6 +95,52 @@ def load(stdout) -> None:
     stdout.write("demo exchange: a case, messages, requests (one overdue) and an alert\n")
 
 
+def _addressees(node: Platform) -> list[Platform]:
+    """Two other national platforms, the next ones in code order, so that every node both
+    sends to two platforms and hears from two."""
+    national = list(Platform.objects.filter(is_active=True, is_regional=False).order_by("code"))
+    start = next((i for i, p in enumerate(national) if p.pk == node.pk), -1)
+    return [national[(start + step) % len(national)] for step in (1, 2)]
+
+
+def _outgoing(node: Platform, me, stdout) -> None:
+    """What this node's officer sends to the others in the six-node demo."""
+    first, second = _addressees(node)
+    today = timezone.localdate()
+    report = (Report.objects.filter(owner=node, status=Status.VALIDATED).order_by("reference")
+              .first())
+    person = Entity.objects.filter(origin=report, schema="Person").first() if report else None
+    regional = [] if node.is_regional else list(
+        Platform.objects.filter(is_regional=True).values_list("code", flat=True))
+    case = actions.open_case(me, title=f"Convoi armé signalé ({node.code})",
+                             description="Suivi conjoint d'un convoi signalé. Données fictives.",
+                             participants=[first.code, second.code, *regional])
+    if report is not None:
+        actions.link_to_case(me, case, report)
+    actions.send_message(
+        me, subject=f"Convoi signalé à la frontière ({node.code})", recipients=[first.code],
+        records=[report] if report else [], case=case,
+        body="Un convoi de trois véhicules a été signalé. Merci de nous dire s'il est connu.")
+    actions.send_message(
+        me, subject="Échange de listes de contrôle", recipients=[second.code], case=case,
+        body="Pouvez-vous nous transmettre vos points de contrôle actifs cette semaine ?")
+    actions.create_request(
+        me, recipient=first.code, subject="Antécédents d'un suspect", case=case,
+        body="Ce suspect est-il connu de vos services ?", purpose="terrorism-investigation",
+        priority="urgent", due_date=today + timedelta(days=3),
+        records=[person] if person else [], send=True)
+    late = actions.create_request(
+        me, recipient=second.code, subject="Vérification d'une immatriculation",
+        body="Merci de vérifier ce véhicule.", purpose="border-control",
+        due_date=today + timedelta(days=1))
+    InformationRequest.objects.filter(pk=late.pk).update(due_date=today - timedelta(days=4))
+    actions.send_request(me, late)
+    if node.is_regional:
+        _alert(node, stdout)
+    stdout.write(f"demo exchange: a case, messages and requests to {first.code} and "
+                 f"{second.code}{', an alert' if node.is_regional else ''}\n")
+
+
 def _alert(node, stdout) -> None:
     if node.is_regional:
         issuer, validator = _user("analyst"), _user("supervisor")
@@ -91,8 +148,9 @@ def _alert(node, stdout) -> None:
         issuer, validator = _user("officer.rg"), _user("supervisor.rg")
     if issuer is None or validator is None:
         return
-    held = (Entity.objects.filter(schema="Person", status=Status.VALIDATED)
-            .exclude(properties__birthDate=None).order_by("caption").first())
+    held = None if settings.DEMO_NETWORK else (
+        Entity.objects.filter(schema="Person", status=Status.VALIDATED)
+        .exclude(properties__birthDate=None).order_by("caption").first())
     if held is not None:
         properties = held.properties
     else:

@@ -1,8 +1,10 @@
 """Operational exchange on one node: messages, requests for information, alerts and cases.
 
 Every object has a UUID and names its sender and recipient platforms, so that the federation can
-carry it between nodes unchanged. Each recipient platform has a `Delivery` row that says when it
-received, read and acknowledged a message or an alert, and who did. Records travel as
+carry it between nodes unchanged (`pcms.exchange.federation`). Each recipient platform has a
+`Delivery` row that says when it received, read and acknowledged a message or an alert, and who
+did. Users stay at their node: a copy received from another node has no local author, only the
+author's name as the owner sent it (`author_name`, read through `author_label`). Records travel as
 `SharedRecord` rows: in full (the recipient platform is then granted the record through
 `RecordGrant`, which the records' need-to-know consults) or as a notice that a hit exists, naming
 only the owner platform and the reference. A record that may not be passed on travels only with
@@ -34,14 +36,20 @@ from pcms.records.choices import Dissemination
 OPEN_REQUEST_STATES = (RequestStatus.SENT, RequestStatus.ACCEPTED)
 
 
+def user_label(user, name: str) -> str:
+    """Who did something: the local user, or the name the owner node sent with its copy."""
+    return user.get_username() if user is not None else name
+
+
 class Message(models.Model):
     """Information sent by one platform to others; a reply names the message it answers."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     sender = models.ForeignKey("reference.Platform", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("sender platform"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("author"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name=_("author"))
+    author_name = models.CharField(_("author"), max_length=150, blank=True)
     audience = models.CharField(_("addressed to"), max_length=10, choices=Audience.choices)
     recipient_role = models.CharField(
         _("only for the role"), max_length=20, blank=True,
@@ -65,6 +73,10 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def author_label(self) -> str:
+        return user_label(self.author, self.author_name)
 
     @property
     def thread_root_id(self):
@@ -91,10 +103,12 @@ class Delivery(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     read_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="+", verbose_name=_("read by"))
+    read_by_name = models.CharField(_("read by"), max_length=150, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                         null=True, blank=True, related_name="+",
                                         verbose_name=_("acknowledged by"))
+    acknowledged_by_name = models.CharField(_("acknowledged by"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["platform__code"]
@@ -113,6 +127,14 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.message_id or self.alert_id} → {self.platform_id}"
 
+    @property
+    def read_by_label(self) -> str:
+        return user_label(self.read_by, self.read_by_name)
+
+    @property
+    def acknowledged_by_label(self) -> str:
+        return user_label(self.acknowledged_by, self.acknowledged_by_name)
+
 
 class InformationRequest(models.Model):
     """A platform asks another for checks or information, for a purpose, by a date."""
@@ -123,8 +145,9 @@ class InformationRequest(models.Model):
                                   verbose_name=_("requesting platform"))
     recipient = models.ForeignKey("reference.Platform", on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("requested platform"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("author"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name=_("author"))
+    author_name = models.CharField(_("author"), max_length=150, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("what is asked"), max_length=20_000)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices,
@@ -152,6 +175,10 @@ class InformationRequest(models.Model):
         return f"{self.reference} — {self.subject}"
 
     @property
+    def author_label(self) -> str:
+        return user_label(self.author, self.author_name)
+
+    @property
     def is_overdue(self) -> bool:
         return self.status in OPEN_REQUEST_STATES and self.due_date < timezone.localdate()
 
@@ -165,12 +192,25 @@ def overdue() -> Q:
     return Q(status__in=OPEN_REQUEST_STATES, due_date__lt=timezone.localdate())
 
 
+# Who takes each step: the requesting platform drafts, sends and closes; the requested one
+# accepts, answers or declines. A step belongs to (and travels from) the platform that took it.
+STEP_SIDES = {RequestStatus.DRAFT: "requester", RequestStatus.SENT: "requester",
+              RequestStatus.CLOSED: "requester", RequestStatus.ACCEPTED: "recipient",
+              RequestStatus.ANSWERED: "recipient", RequestStatus.DECLINED: "recipient"}
+# A request's state follows the furthest step it holds, whatever order the steps arrived in.
+STEP_ORDER = (RequestStatus.DRAFT, RequestStatus.SENT, RequestStatus.ACCEPTED,
+              RequestStatus.DECLINED, RequestStatus.ANSWERED, RequestStatus.CLOSED)
+
+
 class RequestStep(models.Model):
     """Who moved a request through its workflow, when, and why."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="steps")
     status = models.CharField(max_length=10, choices=RequestStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
 
@@ -179,6 +219,15 @@ class RequestStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.status}"
+
+    @property
+    def platform(self):
+        """The platform that took the step, which owns it."""
+        return getattr(self.request, STEP_SIDES[self.status])
+
+    @property
+    def actor_label(self) -> str:
+        return user_label(self.actor, self.actor_name)
 
 
 class SharedRecord(models.Model):
@@ -210,10 +259,10 @@ class SharedRecord(models.Model):
                 condition=Q(message__isnull=False, request__isnull=True)
                 | Q(message__isnull=True, request__isnull=False),
                 name="shared_record_in_one_item"),
-            models.CheckConstraint(
-                condition=Q(report__isnull=False, entity__isnull=True)
-                | Q(report__isnull=True, entity__isnull=False),
-                name="shared_record_is_one_record"),
+            # At a node that received the message, a notice (or a record of a third platform
+            # that never reached it) names no local record: only its owner and reference.
+            models.CheckConstraint(condition=Q(report__isnull=True) | Q(entity__isnull=True),
+                                   name="shared_record_at_most_one_record"),
         ]
 
     def __str__(self) -> str:
@@ -235,7 +284,7 @@ class RecordGrant(models.Model):
     entity = models.ForeignKey("records.Entity", on_delete=models.CASCADE, null=True, blank=True,
                                related_name="+")
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+                                   null=True, blank=True, related_name="+")
     via_message = models.ForeignKey(Message, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     via_request = models.ForeignKey(InformationRequest, on_delete=models.PROTECT, null=True,
@@ -304,8 +353,9 @@ class Alert(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=AlertKind.choices, db_index=True)
     issuer = models.ForeignKey("reference.Platform", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("issuing platform"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("author"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name=_("author"))
+    author_name = models.CharField(_("author"), max_length=150, blank=True)
     title = models.CharField(_("title"), max_length=200)
     instructions = models.TextField(_("what to do"), max_length=5_000)
     entity = models.ForeignKey("records.Entity", on_delete=models.PROTECT, null=True, blank=True,
@@ -339,6 +389,10 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
+
+    @property
+    def author_label(self) -> str:
+        return user_label(self.author, self.author_name)
 
     @property
     def is_expired(self) -> bool:
@@ -408,7 +462,9 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices,
                               default=CaseStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("opened by"))
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("opened by"))
+    created_by_name = models.CharField(_("opened by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
 
     class Meta:
@@ -435,7 +491,11 @@ class CaseLink(models.Model):
                                 blank=True, related_name="+")
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, null=True, blank=True,
                               related_name="+")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="+")
+    added_by_name = models.CharField(max_length=150, blank=True)
+    # The platform that filed the item, which owns the link (its user may be at another node).
+    platform = models.ForeignKey("reference.Platform", on_delete=models.PROTECT, null=True,
                                  related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
 

@@ -40,7 +40,7 @@ def _day(value) -> datetime:
 
 def visible_links(case: Case, user) -> list:
     """The case's links whose item the user may see."""
-    links = list(case.links.select_related("added_by__platform"))
+    links = list(case.links.select_related("platform"))
     allowed = {
         "report": set(readable(Report.objects.filter(pk__in=[link.report_id for link in links]), user)
                       .values_list("pk", flat=True)),
@@ -63,7 +63,7 @@ def timeline(case: Case, user, links=None) -> list[Event]:
         item, kind = link.item, link.kind
         url, title = _address(kind, item)
         events.append(Event(link.added_at, kind, _("Filed in the case"), title,
-                            link.added_by.platform_code, url, code="filed"))
+                            link.platform.code, url, code="filed"))
         events += _item_events(kind, item, user, url, title)
     return sorted(events, key=lambda event: event.at)
 
@@ -101,9 +101,9 @@ def _item_events(kind: str, item, user, url: str, title: str) -> list[Event]:
         labels = {"draft": _("Request drafted"), "sent": _("Request sent"),
                   "accepted": _("Request accepted"), "answered": _("Request answered"),
                   "declined": _("Request declined"), "closed": _("Request closed")}
-        for step in item.steps.select_related("actor__platform"):
+        for step in item.steps.select_related("request__requester", "request__recipient"):
             events.append(Event(step.at, kind, labels[step.status], title,
-                                step.actor.platform_code, url, code=f"request_{step.status}"))
+                                step.platform.code, url, code=f"request_{step.status}"))
     elif kind == "alert":
         if item.validated_at:
             events.append(Event(item.validated_at, kind, _("Alert broadcast"), title,

@@ -147,7 +147,8 @@ def message_detail(request: HttpRequest, pk) -> HttpResponse:
 
 def _shared(request: HttpRequest, item) -> list:
     """Shared records with whether the reader may open them."""
-    return [(shared, shared.mode == "full" and can_read(request.user, shared.record))
+    return [(shared, shared.mode == "full" and shared.record is not None
+             and can_read(request.user, shared.record))
             for shared in actions.shared_records(item)]
 
 
@@ -309,7 +310,8 @@ def request_detail(request: HttpRequest, pk) -> HttpResponse:
     theirs = info.recipient_id == user.platform_id
     shared = _shared(request, info)
     return render(request, "exchange/request_detail.html", {
-        "object": info, "steps": info.steps.select_related("actor__platform"),
+        "object": info,
+        "steps": info.steps.select_related("actor", "request__requester", "request__recipient"),
         "question_records": [item for item in shared if not item[0].in_answer],
         "answer_records": [item for item in shared if item[0].in_answer],
         "can_send": mine and may_send(user) and info.status == "draft",

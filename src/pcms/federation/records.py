@@ -82,7 +82,7 @@ def audience(record) -> set[str]:
     }
 
 
-def _purpose_payload(purpose: Purpose | None) -> dict | None:
+def purpose_payload(purpose: Purpose | None) -> dict | None:
     """A purpose travels whole: the receiver may not have it in its own list."""
     if purpose is None:
         return None
@@ -90,7 +90,7 @@ def _purpose_payload(purpose: Purpose | None) -> dict | None:
             "name": {"fr": purpose.name_fr, "en": purpose.name_en, "ar": purpose.name_ar}}
 
 
-def _purpose(values: dict | None) -> Purpose | None:
+def purpose_of(values: dict | None) -> Purpose | None:
     """The local purpose of that code; one unknown here is added, inactive (it is the owner's
     purpose, not offered for this node's own records)."""
     if not values:
@@ -110,7 +110,7 @@ def serialize_report(report: Report) -> dict:
         "facts_date": _iso(report.facts_date),
         "place": report.place, "country": report.country_id, "region": report.region_id,
         "category": report.category, "agency": report.agency.code if report.agency_id else None,
-        "purpose": _purpose_payload(report.purpose),
+        "purpose": purpose_payload(report.purpose),
         "reliability": report.source_reliability, "credibility": report.credibility,
         "version": report.version,
         "validated_at": _iso(report.validated_at),
@@ -129,7 +129,7 @@ def apply_report(record_id: str, payload: dict, origin: str) -> None:
     report.place, report.category = payload["place"], payload["category"]
     report.country_id, report.region_id = payload["country"], payload["region"]
     report.agency = Agency.objects.filter(code=payload["agency"]).first() if payload["agency"] else None
-    report.purpose = _purpose(payload.get("purpose"))
+    report.purpose = purpose_of(payload.get("purpose"))
     report.source_reliability, report.credibility = payload["reliability"], payload["credibility"]
     report.version = payload["version"]
     report.validated_at = (datetime.fromisoformat(payload["validated_at"])
