@@ -5,10 +5,13 @@ payload, signed with its key) and taken in through the inbox; what NE sends is r
 its outbox, addressed and versioned as the federation would carry it.
 """
 
+import base64
+import hashlib
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pcms.exchange import actions
@@ -21,6 +24,7 @@ from pcms.exchange.models import (
     Delivery,
     InformationRequest,
     Message,
+    MessageFile,
     RequestStep,
 )
 from pcms.exchange.visibility import visible_cases
@@ -104,6 +108,29 @@ def test_a_message_goes_only_to_the_platforms_it_names(remote, officer):
     (audience, payload), = sent(MESSAGE, message.pk)
     assert audience == ["ML"] and payload["author"] == "officer-ne"
     assert list(payload["deliveries"]) == ["ML"]
+
+
+def test_a_file_sent_with_a_message_arrives_whole_and_a_forged_one_is_refused(remote, officer):
+    ml = remote("ML")
+    photo = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    sent_here = actions.send_message(officer, subject="Photo", body="Voir la photo.",
+                                     recipients=["ML"],
+                                     files=[SimpleUploadedFile("photo.png", photo, "image/png")])
+    (audience, payload), = sent("exchange.messagefile")
+    assert audience == ["ML"] and base64.b64decode(payload["content"]) == photo
+    assert payload["message"] == str(sent_here.pk)
+
+    message_id = new_id()
+    take(ml, change(ml, MESSAGE, message_id, message_payload({"NE": new_id()}), audience=("NE",)))
+    good = {"message": message_id, "filename": "scan.png", "sha256": hashlib.sha256(photo).hexdigest(),
+            "content": base64.b64encode(photo).decode()}
+    altered = {**good, "content": base64.b64encode(photo + b"1").decode()}
+    assert take(ml, change(ml, "exchange.messagefile", new_id(), altered, audience=("NE",)),
+                change(ml, "exchange.messagefile", new_id(), good, audience=("NE",))) == {
+        Reason.FAILED: 1, Outcome.APPLIED: 1}
+    received = MessageFile.objects.get(message_id=message_id)
+    with received.file.open("rb") as handle:
+        assert handle.read() == photo
 
 
 def test_a_receipt_updates_the_senders_copy_and_only_the_recipient_may_send_it(remote, officer):

@@ -214,13 +214,14 @@ def send_message(user, *, subject: str, body: str, audience: str = Audience.STAT
     deliveries = [Delivery.objects.create(message=message, platform=p, received_at=now)
                   for p in platforms]
     sharing.share(user, decided, platforms, message=message)
+    publish_records(decided.full)
+    publish(message)
     for upload, info in checked:
         stored = MessageFile(message=message, filename=info.filename, size=info.size,
                              content_type=info.content_type, sha256=info.sha256)
         stored.file.save(info.sha256, upload, save=False)
         stored.save()
-    publish_records(decided.full)
-    publish(message)
+        publish(stored)
     if case is not None:
         _link(user, case, message=message)
     record(AuditAction.CREATE, request=request, actor=user, obj=message, detail={

@@ -6,7 +6,7 @@ it (`pcms.federation.outbox.publish`, called in the exchange action's own transa
 
 | object | owner | audience |
 | --- | --- | --- |
-| Message | sender | its recipient platforms |
+| Message, and its files | sender | its recipient platforms |
 | Delivery (receipt) | recipient platform | the sender (or the alert's issuer) |
 | InformationRequest | requester | the requested platform, once sent |
 | RequestStep | the platform that took it | the other party |
@@ -27,9 +27,11 @@ waits (`Deferred`) until a record its sender owns has arrived. A record of a thi
 never reached this node, and every notice, is kept as its owner and reference only.
 """
 
+import base64
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
@@ -50,6 +52,7 @@ from pcms.exchange.models import (
     Delivery,
     InformationRequest,
     Message,
+    MessageFile,
     RecordGrant,
     RequestStep,
     SharedRecord,
@@ -58,6 +61,7 @@ from pcms.federation import outbox
 from pcms.federation.hooks import publish_report
 from pcms.federation.records import purpose_of, purpose_payload
 from pcms.federation.registry import Deferred, register
+from pcms.records import attachments
 from pcms.records.models import Entity, Report
 from pcms.records.visibility import OPERATIONAL_ROLES
 from pcms.reference.models import Platform
@@ -246,6 +250,33 @@ def apply_message(record_id: str, payload: dict, origin: str) -> None:
         url = reverse("exchange:message_detail", args=[message.pk])
         _tell(here, _("Message from %(platform)s") % {"platform": origin}, url,
               role=payload["role"])
+
+
+def file_payload(stored: MessageFile) -> dict:
+    with stored.file.open("rb") as handle:
+        content = handle.read()
+    return {"message": str(stored.message_id), "filename": stored.filename,
+            "sha256": stored.sha256, "content": base64.b64encode(content).decode("ascii")}
+
+
+def apply_file(record_id: str, payload: dict, origin: str) -> None:
+    """A file of a message, checked here as an upload is (size, type) and against its digest."""
+    message = Message.objects.filter(pk=payload["message"]).first()
+    if message is None:
+        raise Deferred("exchange.message", payload["message"])
+    _check_origin(message.sender.code, origin, "message file")
+    upload = ContentFile(base64.b64decode(payload["content"], validate=True),
+                        name=payload["filename"])
+    checked = attachments.check(upload)
+    if checked.sha256 != payload["sha256"]:
+        raise ValueError(f"file {record_id} does not match its digest")
+    if MessageFile.objects.filter(pk=record_id).exists():
+        return
+    stored = MessageFile(id=record_id, message=message, filename=checked.filename,
+                         content_type=checked.content_type, size=checked.size,
+                         sha256=checked.sha256)
+    stored.file.save(checked.sha256, upload, save=False)
+    stored.save()
 
 
 # Receipts ---------------------------------------------------------------------------------------
@@ -513,7 +544,7 @@ def link_payload(link: CaseLink) -> dict:
 
 
 def link_owner(link: CaseLink) -> str:
-    return link.platform.code
+    return link.platform.code if link.platform_id else ""
 
 
 def link_audience(link: CaseLink) -> set[str]:
@@ -540,11 +571,20 @@ def apply_link(record_id: str, payload: dict, origin: str) -> None:
         "added_by_name": payload["added_by"][:150], "added_at": _moment(payload["added_at"])})
 
 
+def _delete_file(record_id: str) -> None:
+    for stored in MessageFile.objects.filter(pk=record_id):
+        stored.file.delete(save=False)
+        stored.delete()
+
+
 def connect() -> None:
     from pcms.federation.signals import received
 
     register(Message, message_payload, apply_message, _delivered_to,
              owner=lambda message: message.sender.code)
+    register(MessageFile, file_payload, apply_file, lambda stored: _delivered_to(stored.message),
+             owner=lambda stored: stored.message.sender.code,
+             retract=lambda record_id: _delete_file(record_id))
     register(Delivery, delivery_payload, apply_delivery, delivery_audience,
              owner=lambda delivery: delivery.platform.code)
     register(InformationRequest, request_payload, apply_request, request_audience,
