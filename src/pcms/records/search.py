@@ -14,7 +14,8 @@ from functools import cache, lru_cache
 from itertools import groupby
 
 import icu
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import F, Lookup, Q, QuerySet, Subquery
 
 from pcms.records.models import Entity, Report, SearchToken
 
@@ -115,7 +116,22 @@ def _matching(queryset: QuerySet, field: str, words: list[str]) -> QuerySet:
         condition = _prefix(SKELETON + bones) if 2 <= len(bones) < MAX_TOKEN else _prefix(word)
         these = SearchToken.objects.filter(condition, **{f"{field}__isnull": False}).values(field)
         holders = these if holders is None else holders.intersection(these)
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.filter(_EqualsAny(F("pk"), Subquery(holders)))
     return queryset.filter(pk__in=holders)
+
+
+class _EqualsAny(Lookup):
+    """`= ANY(ARRAY(subquery))` on PostgreSQL: the subquery runs once and each row it names is
+    fetched by its key. Written `IN (subquery)`, the planner expects as many rows as the most
+    common word holds, and reads the whole table to join them."""
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
 
 
 def search_entities(queryset: QuerySet, query: str) -> QuerySet:
