@@ -12,6 +12,8 @@ nothing in the file, nor to an entity the user may read, is an error.
 """
 
 import json
+import secrets
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -102,6 +104,16 @@ def validate(job: ImportJob, progress: Callable[[int, int], None],
     return outcome
 
 
+def new_id() -> str:
+    """A time-ordered UUID (version 7, RFC 9562: milliseconds, then 74 random bits). The entities
+    of one import get neighbouring ids, so every index on them grows at one place, as a log
+    does, instead of at random places all over a large table."""
+    milliseconds = time.time_ns() // 1_000_000
+    value = ((milliseconds & (1 << 48) - 1) << 80 | 0x7 << 76 | secrets.randbits(12) << 64
+             | 0b10 << 62 | secrets.randbits(62))
+    return str(uuid.UUID(int=value))
+
+
 def _assign_ids(candidates: list[Candidate], errors: list[RowError]) -> dict[str, str]:
     """A new id for each entity the file names, so that references between them can follow."""
     new_ids: dict[str, str] = {}
@@ -112,7 +124,7 @@ def _assign_ids(candidates: list[Candidate], errors: list[RowError]) -> dict[str
             errors.append(RowError(candidate.line, "id", _("Another entity of the file has the "
                                                            "same id."), candidate.ref))
             continue
-        new_ids[candidate.ref] = str(uuid.uuid4())
+        new_ids[candidate.ref] = new_id()
     return new_ids
 
 
@@ -143,7 +155,7 @@ def _clean(candidate: Candidate, new_ids: dict[str, str], default_country: str |
         outside += [(name, value) for value in values if value not in new_ids]
     return {
         "line": candidate.line,
-        "id": new_ids.get(candidate.ref) or str(uuid.uuid4()),
+        "id": new_ids.get(candidate.ref) or new_id(),
         "schema": schema.name,
         "properties": properties,
         "written": written,
