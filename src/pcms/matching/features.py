@@ -85,6 +85,7 @@ _EXTENSION_FEATURES: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
 WEAK_NAME = 0.375
 _NAME_PROPS = ("name", "alias", "previousName")
 _NAME_PARTS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
+_PART_PROPS = (*_NAME_PARTS, "givenName", "surname")
 _SPECIAL_CODES = {"registrationNumber", "vinCode", "number", "passportNumber"}
 _COUNTRY_PROPS = {
     "person": ("nationality", "citizenship"),
@@ -147,6 +148,18 @@ def _gender_words() -> dict[str, str]:
     return {str(w): sex for sex, words in load("gender").items() for w in words}
 
 
+@cache
+def _read_props(name: str) -> frozenset[str]:
+    """Every property `prepare` reads for schema `name`."""
+    extension = [p for props, _ in _EXTENSION_FEATURES.get(name, {}).values() for p in props]
+    return frozenset(
+        (*_NAME_PROPS, "namesMentioned", *_PART_PROPS, "birthDate", "gender", "phone", "address")
+        + tuple(p for props in _COUNTRY_PROPS.values() for p in props)
+        + _identifier_props(name)
+        + ("registrationNumber", "vinCode", "number", "passportNumber", *extension)
+    )
+
+
 @lru_cache(maxsize=10_000)
 def _country_code(value: str) -> str | None:
     return registry.country.clean(value)
@@ -176,17 +189,22 @@ def prepare(entity: EntityData | Record, region: str | None = None) -> Record:
         raise InvalidEntity("the entity's properties must be a mapping")
     kind = KINDS[schema_name]
 
+    # Each property read is cleaned once; most entities have a few of them.
+    read = _read_props(schema_name)
+    cleaned = {name: text_values(raw) for name, raw in props.items() if raw and name in read}
+
     def values(*names: str) -> list[str]:
+        found = [cleaned[name] for name in names if name in cleaned]
+        if len(found) == 1:
+            return list(found[0])
         out: list[str] = []
-        for name in names:
-            raw = props.get(name)
-            if raw:
-                out.extend(v for v in text_values(raw) if v not in out)
+        for texts in found:
+            out.extend(v for v in texts if v not in out)
         return out
 
     name_kind = "organization" if kind == "organization" else "person"
     raw_names = values(*_NAME_PROPS, "namesMentioned")
-    parts = [" ".join(values(p)[:1]) for p in (*_NAME_PARTS, "givenName", "surname")]
+    parts = [cleaned[p][0] for p in _PART_PROPS if cleaned.get(p)]
     composed = " ".join(p for p in parts if p)
     if composed and composed not in raw_names:
         raw_names.append(composed)

@@ -12,14 +12,17 @@ Design
   into the arrays in bulk.
 * A search gathers the postings of the query's keys, skips keys that are too
   common to discriminate (more than `max_postings` rows), ranks the rows by
-  the summed weight of the keys they share, and runs the full comparison on
-  the best `candidates` rows only; when none of them matches (weak evidence:
-  a typo and a year-only date), on `WIDER_POOL` times as many.
+  the summed weight of the keys they share and what birth date, sex and
+  nationality weigh, and runs the full comparison on the best rows until
+  `limit` results are found, then on those among the best `candidates` that
+  could still be a match (`_hopeful`); when none of them matches (weak
+  evidence: a typo and a year-only date), on the hopeful rows among
+  `WIDER_POOL` times as many.
 * Removal marks the row dead; dead rows are filtered out of results and
   dropped from the arrays when the index is saved.
 * Deduplication walks the posting lists block by block, generates the pairs
-  of each block with numpy, adds up their key weights, and compares the
-  pairs that share enough evidence.
+  of each block with numpy, and compares the pairs that could reach the
+  threshold given their facts and the keys they share (`_plausible`).
 
 Persistence
 -----------
@@ -74,7 +77,7 @@ FORMAT_VERSION = 1
 #: saved with another one derives them anew from its entities when opened.
 KEYS_VERSION = 2
 #: When none of the first `candidates` rows matches (a typo and a year-only
-#: date, say), a search compares this many times as many rows.
+#: date, say), a search compares the hopeful rows among this many times as many.
 WIDER_POOL = 8
 #: Key types that imply the whole name may agree (for the dedupe pre-filter), as a bit mask.
 _WHOLE_NAME_MASK = sum(1 << k for k in (NAME_PAIR, NAME_PAIR_YEAR, SINGLE, CODE))
@@ -114,31 +117,51 @@ def _facts(record: Record) -> tuple[int, ...]:
     return year, month, day, sex, country, int(bool(record.addresses)), typed
 
 
-def _one_typo_apart(x: np.ndarray, y: np.ndarray, digits: int) -> np.ndarray:
-    """Are two numbers of `digits` digits one substitution or one adjacent swap apart?"""
-    dx = [(x // 10**k) % 10 for k in range(digits)]
-    dy = [(y // 10**k) % 10 for k in range(digits)]
-    differ = sum((a != b).astype(np.int8) for a, b in zip(dx, dy, strict=True))
-    swapped = np.zeros(np.broadcast_shapes(x.shape, y.shape), bool)
-    for k in range(digits - 1):
-        swapped |= (dx[k] == dy[k + 1]) & (dx[k + 1] == dy[k]) & (dx[k] != dy[k])
-    return (differ <= 1) | ((differ == 2) & swapped)
+#: Differences between two numbers one digit change (c * 10^k) or one swap of
+#: adjacent digits (9 * c * 10^k) apart; carries make the converse untrue.
+_TYPO_DIFFERENCES = np.unique([c * m * 10**k for c in range(1, 10) for m in (1, 9) for k in range(4)])
+
+
+def _one_typo_apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Are two numbers of four digits one substitution or one adjacent swap apart?"""
+    x, y = np.broadcast_arrays(x.astype(np.int32), y.astype(np.int32))
+    out = x == y
+    maybe = np.flatnonzero(np.isin(np.abs(x - y), _TYPO_DIFFERENCES))
+    if len(maybe):
+        xs, ys = x[maybe], y[maybe]
+        dx = [(xs // 10**k) % 10 for k in range(4)]
+        dy = [(ys // 10**k) % 10 for k in range(4)]
+        same = [a == b for a, b in zip(dx, dy, strict=True)]
+        differ = 4 - sum(v.astype(np.int8) for v in same)
+        swapped = np.zeros(len(maybe), bool)
+        for k in range(3):
+            swapped |= (dx[k] == dy[k + 1]) & (dx[k + 1] == dy[k]) & ~same[k]
+        out[maybe] = (differ <= 1) | ((differ == 2) & swapped)
+    return out
+
+
+def _date_typo(ya: np.ndarray, ta: np.ndarray, yb: np.ndarray, tb: np.ndarray) -> np.ndarray:
+    """Are two dates as typed (year, MMDD) one typing error apart as eight digits?"""
+    # Within the year, within MMDD, or the last digit of the year swapped with the first of the month.
+    across = (ya // 10 == yb // 10) & (ta % 1000 == tb % 1000)
+    across &= (ya % 10 == tb // 1000) & (ta // 1000 == yb % 10)
+    return ((ya == yb) & _one_typo_apart(ta, tb)) | ((ta == tb) & _one_typo_apart(ya, yb)) | across
 
 
 def date_levels(fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
     """The level `dates.compare_dates` gives, per pair of fact rows, as an index
     into `LEVEL_ORDER` (-1: no date on one side; -2: several dates, any level)."""
-    ya, ma, da, ta = (fa[:, i].astype(np.int64) for i in (0, 1, 2, 6))
-    yb, mb, db, tb = (fb[:, i].astype(np.int64) for i in (0, 1, 2, 6))
+    ya, ma, da, ta = (fa[:, i] for i in (0, 1, 2, 6))
+    yb, mb, db, tb = (fb[:, i] for i in (0, 1, 2, 6))
     exact, swapped, compatible, close, different = range(5)
     full_a, full_b = da > 0, db > 0
     both_full = full_a & full_b
     same_year = ya == yb
     near_year = np.abs(ya - yb) == 1
-    typo = (ta > 0) & (tb > 0) & (full_a | full_b) & _one_typo_apart(ya * 10000 + ta, yb * 10000 + tb, 8)
+    typo = (ta > 0) & (tb > 0) & (full_a | full_b) & _date_typo(ya, ta, yb, tb)
     full_level = np.where((ma == mb) & (da == db) & near_year, close, different)
     partial_same_year = np.where((ma == 0) | (mb == 0) | (ma == mb), compatible, different)
-    year_typo = near_year | _one_typo_apart(ya, yb, 4)
+    year_typo = near_year | _one_typo_apart(ya, yb)
     partial_other_year = np.where((ma == mb) & (da == db) & (ma > 0) & year_typo, close, different)
     partial = np.where(same_year, partial_same_year, partial_other_year)
     level = np.where(both_full, full_level, partial)
@@ -312,9 +335,11 @@ class MatchIndex:
                 _FORKED = None
 
     def _compare_pairs(self, pairs: np.ndarray) -> list[tuple[str, str, MatchResult]]:
+        # Each row once, however many pairs it is in (a common name is in many).
+        records = {row: self._record(row) for row in np.unique(pairs).tolist()}
         out = []
         for a, b in pairs.tolist():
-            ra, rb = self._record(a), self._record(b)
+            ra, rb = records[a], records[b]
             if compatible(ra, rb):
                 result = compare(ra, rb, model=self.model)
                 if result.is_match:
