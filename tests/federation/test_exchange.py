@@ -32,10 +32,11 @@ from pcms.federation import inbox as federation_inbox
 from pcms.federation import wire
 from pcms.federation.choices import Outcome, Reason
 from pcms.federation.models import OutboxChange
-from pcms.records.models import Report
+from pcms.federation.outbox import retract_record
+from pcms.records.models import Entity, Report
 from pcms.records.visibility import can_read
 from tests.conftest import sign_in
-from tests.federation.conftest import batch, change, report_payload
+from tests.federation.conftest import batch, change, person_payload, report_payload
 
 MESSAGE, DELIVERY = "exchange.message", "exchange.delivery"
 REQUEST, STEP = "exchange.informationrequest", "exchange.requeststep"
@@ -188,6 +189,89 @@ def test_a_record_sent_with_a_message_waits_for_it_then_is_readable_here(remote,
     assert full.report_id == uuid.UUID(report_id) and can_read(officer, full.report)
     assert hidden.mode == "notice" and hidden.record is None
     assert hidden.reference == "ML-2026-000043"
+
+
+def shared_person(person_id: str) -> dict:
+    return {"id": new_id(), "mode": "full", "owner": "ML", "reference": "ML-2026-000050",
+            "kind": "entity", "answer": False, "record": person_id}
+
+
+def test_a_person_sent_alone_whose_report_never_comes_here_reaches_the_inbox(remote, officer):
+    ml = remote("ML")
+    report_id, person_id, message_id = new_id(), new_id(), new_id()
+    person = person_payload("ML", report_id, "Awa Diallo", origin_to=[])
+    carrying = message_payload({"NE": new_id()}, records=[shared_person(person_id)])
+    assert take(ml, change(ml, "records.entity", person_id, person, audience=("NE",)),
+                change(ml, MESSAGE, message_id, carrying, audience=("NE",))) == {
+        Outcome.APPLIED: 2}
+    received = Entity.objects.get(pk=person_id)
+    assert received.origin_id is None and can_read(officer, received)
+    message = Message.objects.get(pk=message_id)
+    assert list(inbox(officer).messages) == [message]
+    assert message.records.get().entity == received
+
+    assert take(ml, change(ml, "records.entity", person_id, None, version=2, op="retract",
+                           audience=("NE",))) == {Outcome.APPLIED: 1}
+    assert not Entity.objects.exists()
+    kept = message.records.get()
+    assert kept.record is None and kept.reference == "ML-2026-000050"
+
+
+def test_a_person_whose_report_comes_here_waits_for_it_then_links_to_it(remote, officer):
+    ml = remote("ML")
+    report_id, person_id, message_id = new_id(), new_id(), new_id()
+    person = person_payload("ML", report_id, "Awa Diallo", origin_to=["NE"])
+    carrying = message_payload({"NE": new_id()}, records=[shared_person(person_id)])
+    assert take(ml, change(ml, "records.entity", person_id, person, audience=("NE",)),
+                change(ml, MESSAGE, message_id, carrying, audience=("NE",))) == {
+        Outcome.WAITING: 2}
+    assert not Entity.objects.exists() and not Message.objects.exists()
+    take(ml, change(ml, "records.report", report_id, report_payload("ML", "ML-2026-000049"),
+                    audience=("NE",)))
+    assert str(Entity.objects.get(pk=person_id).origin_id) == report_id
+    assert list(inbox(officer).messages) == [Message.objects.get(pk=message_id)]
+
+
+def test_a_person_taken_without_its_report_links_to_it_once_the_report_is_shared(remote):
+    ml = remote("ML")
+    report_id, person_id = new_id(), new_id()
+    alone = person_payload("ML", report_id, "Awa Diallo", origin_to=[])
+    take(ml, change(ml, "records.entity", person_id, alone, audience=("NE",)))
+    assert Entity.objects.get(pk=person_id).origin_id is None
+    later = person_payload("ML", report_id, "Awa Diallo", origin_to=["NE"],
+                           mentions=[(report_id, "suspect")])
+    assert take(ml, change(ml, "records.report", report_id,
+                           report_payload("ML", "ML-2026-000049"), audience=("NE",)),
+                change(ml, "records.entity", person_id, later, version=2, op="update",
+                       audience=("NE",))) == {Outcome.APPLIED: 2}
+    linked = Entity.objects.get(pk=person_id)
+    assert str(linked.origin_id) == report_id
+    assert [str(m.report_id) for m in linked.mentions.all()] == [report_id]
+    take(ml, change(ml, "records.report", report_id, None, version=2, op="retract",
+                    audience=("NE",)))
+    assert Entity.objects.get(pk=person_id).origin_id is None
+
+
+def test_a_person_sent_alone_says_whether_the_recipient_gets_its_report(remote, officer,
+                                                                       make_user,
+                                                                       validated_report):
+    remote("ML")
+    report = validated_report(officer, make_user("chief-ne", "supervisor", platform="NE"),
+                              dissemination="own")
+    person = Entity.objects.get(origin=report)
+    actions.send_message(officer, subject="Connu ?", body="Voir la personne jointe.",
+                         recipients=["ML"], records=[person])
+    (audience, payload), = sent("records.entity", person.pk)
+    assert audience == ["ML"] and payload["origin"] == str(report.pk)
+    assert payload["origin_to"] == [] and sent("records.report", report.pk) == []
+
+    actions.send_message(officer, subject="Le rapport", body="Voir le rapport joint.",
+                         recipients=["ML"], records=[report])
+    assert sent("records.report", report.pk)[0][0] == ["ML"]
+    assert sent("records.entity", person.pk)[-1][1]["origin_to"] == ["ML"]
+
+    retract_record(report, "Effacement demandé", officer)
+    assert [(a, p) for a, p in sent("records.entity", person.pk)][-1] == (["ML"], None)
 
 
 def test_an_unknown_author_never_breaks_the_page(remote, officer, client):

@@ -24,7 +24,8 @@ Users stay at their node: a received copy has no local author, only the name its
 Records sent in full travel through the records federation (the sending grants them, which
 widens their audience); a received message or request then grants them to this platform here, and
 waits (`Deferred`) until a record its sender owns has arrived. A record of a third platform that
-never reached this node, and every notice, is kept as its owner and reference only.
+never reached this node, one its owner retracted since, and every notice, is kept as its owner
+and reference only.
 """
 
 import base64
@@ -60,7 +61,7 @@ from pcms.exchange.models import (
 from pcms.federation import outbox
 from pcms.federation.hooks import publish_report
 from pcms.federation.records import purpose_of, purpose_payload
-from pcms.federation.registry import Deferred, register
+from pcms.federation.registry import Deferred, before_retract, publishing_pass, register
 from pcms.records import attachments
 from pcms.records.models import Entity, Report
 from pcms.records.visibility import OPERATIONAL_ROLES
@@ -107,11 +108,12 @@ def _tell(platform: Platform, title: str, url: str, level=NotificationLevel.ACTI
 def publish_records(records) -> None:
     """Publish the records a sending granted to other platforms (those this node owns): their
     audience now includes the recipients, so the records federation carries them there."""
-    for item in records:
-        if isinstance(item, Report):
-            publish_report(item)
-        else:
-            outbox.publish(item)
+    with publishing_pass():
+        for item in records:
+            if isinstance(item, Report):
+                publish_report(item)
+            else:
+                outbox.publish(item)
 
 
 def _shared_payload(shared: SharedRecord) -> dict:
@@ -167,6 +169,16 @@ def _store_shared(shared: list[dict], present: dict[str, Model], *, message=None
             RecordGrant.objects.get_or_create(
                 platform=here, **{one._meta.model_name: one},
                 defaults={"via_message": message, "via_request": request})
+
+
+def _forget_report(record_id: str) -> None:
+    """A report retracted by its owner: the messages and requests that carried it keep its
+    owner and reference only, as for a notice."""
+    SharedRecord.objects.filter(report_id=record_id).update(report=None)
+
+
+def _forget_entity(record_id: str) -> None:
+    SharedRecord.objects.filter(entity_id=record_id).update(entity=None)
 
 
 def on_entities_received(sender, record_id: str, op: str, **kwargs) -> None:
@@ -596,3 +608,5 @@ def connect() -> None:
     register(Case, case_payload, apply_case, case_audience)
     register(CaseLink, link_payload, apply_link, link_audience, owner=link_owner)
     received.connect(on_entities_received, dispatch_uid="exchange.federation.entities")
+    before_retract("records.report", _forget_report)
+    before_retract("records.entity", _forget_entity)

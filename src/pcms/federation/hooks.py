@@ -10,6 +10,7 @@ import logging
 
 from pcms.federation import outbox
 from pcms.federation.records import entities_of
+from pcms.federation.registry import publishing_pass
 from pcms.records.models import Report
 from pcms.records.signals import record_changed, report_validated
 
@@ -22,9 +23,10 @@ def publish_report(report: Report) -> None:
         report = Report.objects.filter(pk=report.pk).first()
         if report is None:
             return
-        outbox.publish(report)
-        for entity in entities_of(report):
-            outbox.publish(entity)
+        with publishing_pass():
+            outbox.publish(report)
+            for entity in entities_of(report):
+                outbox.publish(entity)
     except Exception:
         log.exception("federation: publishing report %s failed; reconcile will retry", report.pk)
 

@@ -458,7 +458,7 @@ def _apply_group(group: list, sender: str, receipt: Receipt) -> None:
         try:
             with transaction.atomic():
                 if payload is None:
-                    kind.retract(change.record_id)
+                    kind.remove(change.record_id)
                     record(AuditAction.DELETE, object_type=kind.name, object_id=change.record_id,
                            detail={"retracted_by": change.origin, "version": change.version})
                 else:

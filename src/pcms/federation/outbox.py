@@ -49,7 +49,7 @@ def publish(obj: Model, *, force: bool = False) -> list[OutboxChange]:
     if kind is None or identity is None or kind.owner(obj) != identity.code:
         return []
     audience = kind.audience(obj) - {identity.code}
-    payload = kind.serialize(obj) if audience else None
+    payload = kind.payload(obj, audience) if audience else None
     fingerprint = hashlib.sha256(wire.canonical({"a": sorted(audience), "p": payload})).hexdigest()
     with transaction.atomic():
         shared, _created = Shared.objects.select_for_update().get_or_create(
@@ -109,7 +109,7 @@ def retract_record(obj: Model, reason: str, actor=None) -> list[OutboxChange]:
                 shared.save()
             record(AuditAction.DELETE, actor=actor, obj=item,
                    detail={"reason": reason[:300], "retracted_at": sorted(held)})
-            item_kind.retract(str(item.pk))
+            item_kind.remove(str(item.pk))
     _wake()
     return changes
 

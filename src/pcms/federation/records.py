@@ -1,10 +1,12 @@
 """Reports and entities as federated records.
 
 A report travels with its fields, its handling and its mentions; each entity travels on its own
-(a person, a vehicle, a relation), with the id of the report it was first reported in. Received
-copies keep the originating platform as owner, so `visibility.can_edit` refuses every local
-change, and the receiver's own search index and links are rebuilt from the payload. Users do
-not travel: author and validator stay at the owner.
+(a person, a vehicle, a relation), with the id of the report it was first reported in and which
+of its recipients will get that report: those wait for the report, the others (a person sent
+alone with a message) take the entity without it. Received copies keep the originating
+platform as owner, so `visibility.can_edit` refuses every local change, and the receiver's own
+search index and links are rebuilt from the payload. Users do not travel: author and validator
+stay at the owner.
 
 Mentions are listed on both sides (the report's, and each entity's), so whichever of the two
 arrives second creates the link, whatever path and order they took.
@@ -12,10 +14,11 @@ arrives second creates the link, whatever path and order they took.
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from pcms.federation.registry import Deferred, register
+from pcms.federation.registry import Deferred, register, remembered
 from pcms.records import schema as ftm
 from pcms.records.actions import rebuild_links
 from pcms.records.models import Attachment, Entity, Link, Mention, Report, SearchToken
@@ -157,21 +160,40 @@ def retract_report(record_id: str) -> None:
 
 
 def serialize_entity(entity: Entity) -> dict:
+    return entity_for(entity, audience(entity))
+
+
+def entity_for(entity: Entity, recipients: set[str]) -> dict:
+    """The payload of an entity for `recipients`, naming those of them that will get its origin
+    report: the others take the entity without it instead of waiting for a report that will
+    never come (a person sent alone with a message). The report's audience is computed once
+    per publishing pass, however many of its entities are published in it."""
+    origin = str(entity.origin_id) if entity.origin_id else None
+    origin_to = None
+    if origin:
+        origin_to = sorted(recipients & remembered((REPORT, origin),
+                                                   lambda: audience(entity.origin)))
     return entity_payload(
-        entity.schema, entity.properties, entity.written,
-        str(entity.origin_id) if entity.origin_id else None, handling(entity),
-        sorted([str(m.report_id), m.role] for m in entity.mentions.all()),
-    )
+        entity.schema, entity.properties, entity.written, origin, handling(entity),
+        sorted([str(m.report_id), m.role] for m in entity.mentions.all()), origin_to)
 
 
 def entity_payload(schema: str, properties: dict, written: dict, origin: str | None,
-                   handling_values: dict, mentions: list) -> dict:
+                   handling_values: dict, mentions: list, origin_to: list | None = None) -> dict:
     """The payload of an entity change; also used to train the compression dictionary."""
     payload = {"schema": schema, "properties": properties, "origin": origin,
                "handling": handling_values, "mentions": mentions}
     if written:
         payload["written"] = written
+    if origin_to is not None:
+        payload["origin_to"] = origin_to
     return payload
+
+
+def _origin_comes(payload: dict, here: str) -> bool:
+    """Whether this node will get the entity's origin report: a sender not yet upgraded does
+    not say, and its entities wait for their report as they always did."""
+    return "origin_to" not in payload or here in payload["origin_to"]
 
 
 ENTITY_FIELDS = ("owner", "dissemination", "onward_allowed", "judicial_use", "hit_notice",
@@ -184,14 +206,21 @@ def apply_entities(changes: list[tuple[str, dict, str]]) -> dict[str, str]:
 
     Rows, recipients, search words and mentions are written in bulk, a few queries whatever the
     number of entities; links are rebuilt for the entities that reference others. An entity whose
-    report has not arrived is left out, before anything is written: the returned dict names,
-    for each of those, the record it waits for."""
+    report has not arrived, and will, is left out, before anything is written: the returned dict
+    names, for each of those, the record it waits for. One whose report this node will never
+    get is written without it."""
     reports = {payload["origin"] for _id, payload, _o in changes if payload["origin"]}
     present = ({str(pk) for pk in Report.objects.filter(pk__in=reports).values_list("pk", flat=True)}
                if reports else set())
-    waiting = {record_id: Deferred(REPORT, payload["origin"]).key
-               for record_id, payload, _o in changes
-               if payload["origin"] and payload["origin"] not in present}
+    waiting, origins = {}, {}
+    for record_id, payload, _o in changes:
+        report_id = payload["origin"]
+        if report_id and report_id not in present:
+            if _origin_comes(payload, settings.PCMS_NODE):
+                waiting[record_id] = Deferred(REPORT, report_id).key
+                continue
+            report_id = None
+        origins[record_id] = report_id
     changes = [change for change in changes if change[0] not in waiting]
     if not changes:
         return waiting
@@ -207,7 +236,7 @@ def apply_entities(changes: list[tuple[str, dict, str]]) -> dict[str, str]:
         entity.schema, entity.properties = schema.name, payload["properties"]
         entity.written = payload.get("written", {})
         entity.caption = ftm.caption(schema, entity.properties)
-        entity.origin_id, entity.updated_at = payload["origin"], now
+        entity.origin_id, entity.updated_at = origins[record_id], now
         (updated if record_id in existing else created).append(entity)
         if ftm.entity_references(schema, entity.properties):
             referencing.append((entity, schema))
@@ -230,9 +259,9 @@ def apply_entities(changes: list[tuple[str, dict, str]]) -> dict[str, str]:
         rebuild_links(entity, schema)
     # Relations of the same reports that arrived earlier now find their ends.
     arrived = set(ids)
-    origins = {payload["origin"] for _id, payload, _o in changes if payload["origin"]}
-    if origins:
-        for sibling in Entity.objects.filter(origin_id__in=origins).exclude(pk__in=ids):
+    reported_in = {report_id for report_id in origins.values() if report_id}
+    if reported_in:
+        for sibling in Entity.objects.filter(origin_id__in=reported_in).exclude(pk__in=ids):
             if any(arrived.intersection(values) for values in sibling.properties.values()):
                 rebuild_links(sibling)
     listed = {(report_id, record_id, role) for record_id, payload, _o in changes
@@ -267,4 +296,4 @@ def entities_of(report: Report):
 def connect() -> None:
     register(Report, serialize_report, apply_report, audience, retract=retract_report)
     register(Entity, serialize_entity, apply_entity, audience, retract=retract_entity,
-             apply_many=apply_entities)
+             apply_many=apply_entities, serialize_for=entity_for)
