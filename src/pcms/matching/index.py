@@ -47,6 +47,7 @@ import shutil
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -181,11 +182,31 @@ def _compare_forked(pairs: np.ndarray) -> list[tuple[str, str, MatchResult]]:
     return _FORKED._compare_pairs(pairs)
 
 
+@dataclass(frozen=True)
+class _Blocks:
+    """Live postings (`keys`, `rows`), the start of each block by block size, and
+    the tasks of `_block_pairs`: (block size, first and last block of that size)."""
+
+    keys: np.ndarray
+    rows: np.ndarray
+    groups: dict[int, np.ndarray]
+    tasks: list[tuple[int, int, int]]
+
+
+#: The blocks whose pairs forked dedupe workers generate (set only during `dedupe`).
+_FORKED_BLOCKS: _Blocks | None = None
+
+
+def _block_pairs_forked(task: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    assert _FORKED is not None and _FORKED_BLOCKS is not None
+    return _FORKED._block_pairs(_FORKED_BLOCKS, task, True)
+
+
 class MatchIndex:
     """An index of entities for screening (`search`) and deduplication (`dedupe`)."""
 
-    #: Fewer candidate pairs than this are compared in this process by `dedupe`.
-    parallel_threshold = 10_000
+    #: An index of fewer rows than this is deduplicated in this process alone.
+    parallel_threshold = 50_000
 
     def __init__(
         self,
@@ -315,24 +336,31 @@ class MatchIndex:
         full comparison, spread over `workers` forked processes (default: one
         per core; where fork is unavailable, in this process).
         """
-        global _FORKED
+        global _FORKED, _FORKED_BLOCKS
         with self._lock:
             self._merge()
-            pairs = self._candidate_pairs(max_block)
+            blocks = self._blocks(max_block)
             workers = workers or os.cpu_count() or 1
             methods = multiprocessing.get_all_start_methods()
-            if workers < 2 or len(pairs) < self.parallel_threshold or "fork" not in methods:
-                yield from self._compare_pairs(pairs)
+            small = len(self._ids) < self.parallel_threshold
+            if workers < 2 or small or "fork" not in methods:
+                found = [self._block_pairs(blocks, task, True) for task in blocks.tasks]
+                yield from self._compare_pairs(self._pairs_of(found, True))
                 return
-            _FORKED = self
+            _FORKED, _FORKED_BLOCKS = self, blocks
             try:
                 context = multiprocessing.get_context("fork")
                 with context.Pool(workers) as pool:
+                    # Both steps in the worker processes: the blocks' pairs, then
+                    # the full comparison of those left after the second pass.
+                    found = pool.map(_block_pairs_forked, blocks.tasks)
+                    pairs = self._pairs_of(found, True)
+                    del found
                     chunks = np.array_split(pairs, workers * 16)
                     for batch in pool.imap_unordered(_compare_forked, chunks):
                         yield from batch
             finally:
-                _FORKED = None
+                _FORKED = _FORKED_BLOCKS = None
 
     def _compare_pairs(self, pairs: np.ndarray) -> list[tuple[str, str, MatchResult]]:
         # Each row once, however many pairs it is in (a common name is in many).
@@ -597,54 +625,79 @@ class MatchIndex:
         shares and the facts of both rows, it could still reach the threshold
         (see `_plausible`). `sample` keeps that share of the pairs at random.
         """
+        blocks = self._blocks(max_block)
+        rng = np.random.default_rng(seed)
+        found = []
+        for task in blocks.tasks:
+            codes, masks, address = self._block_pairs(blocks, task, plausible_only)
+            if sample < 1.0:
+                keep = rng.random(len(codes)) < sample
+                codes, masks, address = codes[keep], masks[keep], address[keep]
+            found.append((codes, masks, address))
+        return self._pairs_of(found, plausible_only)
+
+    def _blocks(self, max_block: int) -> _Blocks:
+        """The live postings grouped into blocks of 2 to `max_block` rows, as tasks."""
         keys, rows = self._keys, self._key_rows
-        if len(keys) < 2:
-            return np.zeros((0, 2), dtype=np.int64)
         alive = self._alive[rows]
         keys, rows = keys[alive], rows[alive]
+        if len(keys) < 2:
+            return _Blocks(keys, rows, {}, [])
         starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
         sizes = np.diff(np.concatenate([starts, [len(keys)]]))
-        rng = np.random.default_rng(seed)
-        codes: list[np.ndarray] = []
-        masks: list[np.ndarray] = []
-        address_keys: list[np.ndarray] = []
-        n_rows = np.int64(len(self._ids))
+        groups: dict[int, np.ndarray] = {}
+        tasks: list[tuple[int, int, int]] = []
         for size in np.unique(sizes).tolist():
             if size < 2 or size > max_block:
                 continue
-            ia, ib = np.triu_indices(size, k=1)
-            group = starts[sizes == size]
-            step = max(1, 4_000_000 // len(ia))
-            for chunk in range(0, len(group), step):
-                block_starts = group[chunk : chunk + step]
-                members = rows[block_starts[:, None] + np.arange(size)[None, :]].astype(np.int64)
-                a, b = members[:, ia].ravel(), members[:, ib].ravel()
-                lo, hi = np.minimum(a, b), np.maximum(a, b)
-                kinds = (keys[block_starts] >> np.uint64(60)).astype(np.int64)
-                mask = np.repeat(np.left_shift(1, kinds), len(ia))
-                keep = np.ones(len(lo), bool)
-                address = np.repeat(kinds == ADDRESS, len(ia))
-                if plausible_only:
-                    # A pair dropped here loses this key's bit for the second pass.
-                    # An address or near-identifier block is therefore judged as if
-                    # the whole name agreed: it drops only pairs that no name block
-                    # keeps either.
-                    loose = address | np.repeat(kinds == CODE_NEAR, len(ia))
-                    judged = np.where(loose, mask | (1 << NAME_PAIR), mask)
-                    keep = self._plausible(lo, hi, judged, shared_only=False)
-                if sample < 1.0:
-                    keep &= rng.random(len(lo)) < sample
-                codes.append(lo[keep] * n_rows + hi[keep])
-                masks.append(mask[keep])
-                address_keys.append(address[keep] if plausible_only else np.zeros(int(keep.sum()), bool))
-        if not codes:
+            groups[size] = starts[sizes == size]
+            step = max(1, 4_000_000 // (size * (size - 1) // 2))
+            tasks += [(size, i, i + step) for i in range(0, len(groups[size]), step)]
+        return _Blocks(keys, rows, groups, tasks)
+
+    def _block_pairs(
+        self, blocks: _Blocks, task: tuple[int, int, int], plausible_only: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs of some blocks of one size (`task`) as codes (lo * rows + hi), the
+        bit of their key type, and whether that key is an address key; with
+        `plausible_only`, those that could reach the threshold (first pass)."""
+        size, first, last = task
+        block_starts = blocks.groups[size][first:last]
+        ia, ib = np.triu_indices(size, k=1)
+        members = blocks.rows[block_starts[:, None] + np.arange(size)[None, :]].astype(np.int64)
+        a, b = members[:, ia].ravel(), members[:, ib].ravel()
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        kinds = (blocks.keys[block_starts] >> np.uint64(60)).astype(np.int64)
+        mask = np.repeat(np.left_shift(1, kinds), len(ia))
+        address = np.repeat(kinds == ADDRESS, len(ia))
+        if plausible_only:
+            # A pair dropped here loses this key's bit for the second pass.
+            # An address or near-identifier block is therefore judged as if
+            # the whole name agreed: it drops only pairs that no name block
+            # keeps either.
+            loose = address | np.repeat(kinds == CODE_NEAR, len(ia))
+            judged = np.where(loose, mask | (1 << NAME_PAIR), mask)
+            keep = self._plausible(lo, hi, judged, shared_only=False)
+            lo, hi, mask, address = lo[keep], hi[keep], mask[keep], address[keep]
+        return lo * np.int64(len(self._ids)) + hi, mask, address
+
+    def _pairs_of(
+        self, found: list[tuple[np.ndarray, np.ndarray, np.ndarray]], plausible_only: bool
+    ) -> np.ndarray:
+        """Distinct pairs from the blocks' pairs, with every key each shares; with
+        `plausible_only`, those that could reach the threshold (second pass)."""
+        if not found:
             return np.zeros((0, 2), dtype=np.int64)
-        all_codes, all_masks = np.concatenate(codes), np.concatenate(masks)
+        all_codes = np.concatenate([f[0] for f in found])
         order = np.argsort(all_codes, kind="stable")
-        all_codes, all_masks = all_codes[order], all_masks[order]
-        all_address = np.concatenate(address_keys)[order].astype(np.int32)
+        all_codes = all_codes[order]
+        all_masks = np.concatenate([f[1] for f in found])[order]
+        all_address = np.concatenate([f[2] for f in found])[order].astype(np.int32)
+        if not len(all_codes):
+            return np.zeros((0, 2), dtype=np.int64)
         first = np.flatnonzero(np.concatenate([[True], all_codes[1:] != all_codes[:-1]]))
         chosen, shared = all_codes[first], np.bitwise_or.reduceat(all_masks, first)
+        n_rows = np.int64(len(self._ids))
         pairs = np.stack([chosen // n_rows, chosen % n_rows], axis=1)
         if plausible_only:
             address_shared = np.add.reduceat(all_address, first)
