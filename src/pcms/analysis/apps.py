@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +18,10 @@ class AnalysisConfig(AppConfig):
             MenuItem(_("Bulletins"), "analysis:bulletin_list", "newspaper", operational, order=22),
         )
         register_panels(HomePanel("analysis/panels/analysis.html", operational, order=20))
+        post_migrate.connect(_keep_counting, sender=self)
+
+
+def _keep_counting(using: str, **kwargs) -> None:
+    from pcms.analysis import counts
+
+    counts.ensure_triggers(connections[using])

@@ -54,3 +54,57 @@ class Bulletin(Handled):
         from django.urls import reverse
 
         return reverse("analysis:bulletin_detail", args=[self.pk])
+
+
+class Grain(models.TextChoices):
+    """How finely a report count is cut: by region, summed over regions (the dashboard's time,
+    category and country figures), or summed over categories (its region figures)."""
+
+    FULL = "full"
+    TIME = "time"
+    PLACE = "place"
+
+
+class ReportCount(models.Model):
+    """Reports of one month and threat category in the audience of `platform`, counted ahead by
+    everything else that decides who of that platform reads them (owner, classification, month
+    of the review date): the dashboard sums these instead of visiting every report. Kept by
+    `pcms.analysis.counts`; never shown as such, only through a user's reach."""
+
+    platform = models.ForeignKey("reference.Platform", on_delete=models.CASCADE, related_name="+")
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    month = models.CharField(max_length=7)
+    category = models.CharField(max_length=24)
+    country = models.ForeignKey("reference.Country", on_delete=models.DO_NOTHING, null=True,
+                                db_constraint=False, related_name="+")
+    region = models.ForeignKey("reference.Region", on_delete=models.DO_NOTHING, null=True,
+                               db_constraint=False, related_name="+")
+    owner = models.ForeignKey("reference.Platform", on_delete=models.DO_NOTHING,
+                              db_constraint=False, related_name="+")
+    classification = models.PositiveSmallIntegerField()
+    # The last day of the month the review falls due: exact for every month but the current one.
+    review_due = models.DateField(null=True)
+    reports = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(
+            fields=["platform", "grain", "category", "month", "country", "region", "owner",
+                    "classification", "review_due", "reports"], name="report_count_platform_grain")]
+
+    def __str__(self) -> str:
+        return f"{self.platform_id} {self.month} {self.category}: {self.reports}"
+
+
+class ReportCountChange(models.Model):
+    """A month and category whose counts no longer hold: written by database triggers in the
+    transaction that changed a report, its recipients or its grants; counted report by report
+    until `pcms.analysis.counts.fold` counts it again."""
+
+    month = models.CharField(max_length=7)
+    category = models.CharField(max_length=24)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "category"], name="report_count_change_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.category}"

@@ -5,30 +5,36 @@ read (`pcms.records.visibility.readable`), so a count never reveals that records
 Counts of other platforms' records that were not addressed to the user are not shown at all, not
 even as totals: a total per country or per category would say where another platform is working.
 
-All the figures of one page come from a single grouped query (period bucket, category, country,
-region), then are summed in Python: one pass over the reports whatever the number of tables.
-The period bucket is cut from the ISO date text, so neither SQLite nor PostgreSQL calls a function
+Whole months come from the counts kept ahead per platform (`pcms.analysis.counts`), limited by the
+user's reach; the rest is counted report by report, in grouped queries (period bucket, category,
+country, region) over `readable()`, then summed in Python whatever the number of tables. The
+period bucket is cut from the ISO date text, so neither SQLite nor PostgreSQL calls a function
 per row.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache
 from urllib.parse import urlencode
 
 from django.db import connections, transaction
-from django.db.models import CharField, Count, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast, Substr
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from pcms.analysis import counts
+from pcms.analysis.models import ReportCount
 from pcms.records.choices import ThreatCategory
 from pcms.records.models import Report
-from pcms.records.visibility import readable
+from pcms.records.visibility import may_use_records, readable
 from pcms.reference.models import Country, Region
 
 DAILY_UP_TO_DAYS = 45
 CUBE_INDEX = "analysis_report_cube"
+Cell = tuple[str, str, str | None, str | None, int]  # bucket, category, country, region, reports
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,9 @@ class Figures:
     """Report counts grouped by (period bucket, category, country, region)."""
 
     filters: Filters
-    cells: list[tuple[str, str, str | None, str | None, int]]
+    cells: list[Cell]
+    # Counts per region, when the cells do not carry their region (counted ahead).
+    regions: Counter | None = None
 
     @property
     def total(self) -> int:
@@ -119,7 +127,8 @@ class Figures:
                      [_("Country"), _("Reports"), _("Share (%)")], rows)
 
     def region_counts(self) -> Counter:
-        return Counter({key: count for key, count in self._sum(3).items() if key})
+        counts = self._sum(3) if self.regions is None else self.regions
+        return Counter({key: count for key, count in counts.items() if key})
 
     def by_region(self) -> Table:
         counts = self.region_counts()
@@ -184,7 +193,12 @@ class Figures:
 
 def figures(queryset: QuerySet, filters: Filters) -> Figures:
     """Count the reports of `queryset` (already limited to what may be read) in one query."""
-    length = 10 if filters.daily else 7
+    return Figures(filters, _grouped(queryset, 10 if filters.daily else 7))
+
+
+def _grouped(queryset: QuerySet, length: int, index: str | None = CUBE_INDEX) -> list[Cell]:
+    """Reports of `queryset` grouped by (period bucket of `length` characters, category, country,
+    region); on SQLite, read through `index`, which answers the query best."""
     bucket = Substr(Cast("facts_date", output_field=CharField()), 1, length)
     cells = (queryset.filter(facts_date__isnull=False).order_by()
              .annotate(bucket=bucket)
@@ -192,26 +206,109 @@ def figures(queryset: QuerySet, filters: Filters) -> Figures:
              .annotate(count=Count("pk")))
     vendor = connections[cells.db].vendor
     if vendor == "postgresql":
-        # The planner's estimate over a million rows wakes the JIT compiler, which costs half a
-        # second and saves nothing here; a little more memory lets it hash instead of sorting.
-        with transaction.atomic(using=cells.db), connections[cells.db].cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '32MB'")
-            return Figures(filters, [tuple(cell) for cell in cells])
-    if vendor != "sqlite" or cells.query.is_empty():
-        return Figures(filters, [tuple(cell) for cell in cells])
+        with _quick_count(cells.db):
+            return [tuple(cell) for cell in cells]
+    if vendor != "sqlite" or cells.query.is_empty() or not index:
+        return [tuple(cell) for cell in cells]
     # SQLite's planner prefers a skip-scan of (category, facts_date), then reads every row of the
-    # period from the table; the covering index of migration 0002 answers four times faster.
+    # period from the table; the covering index of migration 0002 answers four times faster. Of
+    # the reports due for review this month, it reads the period rather than the review dates.
     sql, params = cells.query.sql_with_params()
     sql = sql.replace(f'FROM "{Report._meta.db_table}"',
-                      f'FROM "{Report._meta.db_table}" INDEXED BY {CUBE_INDEX}', 1)
+                      f'FROM "{Report._meta.db_table}" INDEXED BY "{index}"', 1)
     with connections[cells.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return Figures(filters, [tuple(row) for row in cursor.fetchall()])
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+@cache
+def _index_of(using: str, column: str) -> str | None:
+    """The name of the index on `column` alone of the reports' table."""
+    with connections[using].cursor() as cursor:
+        constraints = connections[using].introspection.get_constraints(cursor, Report._meta.db_table)
+    return next((name for name, about in constraints.items()
+                 if about["index"] and about["columns"] == [column]), None)
+
+
+@contextmanager
+def _quick_count(using: str):
+    """PostgreSQL: the planner's estimate over a million rows wakes the JIT compiler, which costs
+    half a second and saves nothing here; a little more memory lets it hash instead of sorting."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        yield
+
+
+def exact_figures(user, filters: Filters) -> Figures:
+    """The figures counted report by report, through `readable()`."""
+    return figures(reports_for(user, filters), filters)
 
 
 def dashboard_figures(user, filters: Filters) -> Figures:
-    return figures(reports_for(user, filters), filters)
+    """The figures of `filters` for `user`: whole months from the counts kept ahead
+    (`pcms.analysis.counts`), and report by report through `readable()` what they cannot say:
+    the part-months at the ends of the period, the months changed since they were counted, and
+    the reports whose review falls due this month. Both give the same figures."""
+    whole = _whole_months(filters)
+    if filters.daily or whole is None or not may_use_records(user):
+        return exact_figures(user, filters)
+    first, last, ends = whole
+    today = timezone.localdate()
+    changed = {month for month, _category in counts.pending()}
+    if connections[ReportCount.objects.db].vendor == "postgresql":
+        with _quick_count(ReportCount.objects.db):
+            over_time, places = counts.counted(user, first, last, filters.category, filters.country, today)
+    else:
+        over_time, places = counts.counted(user, first, last, filters.category, filters.country, today)
+    cells: Counter = Counter()
+    regions: Counter = Counter()
+    for month, category, country, number in over_time:
+        if month not in changed:
+            cells[(month, category, country, None)] += number
+    for month, region, number in places:
+        if month not in changed:
+            regions[region] += number
+
+    def add(counted: list[Cell], keep=lambda month: True) -> None:
+        for month, category, country, region, number in counted:
+            if keep(month):
+                cells[(month, category, country, None)] += number
+                regions[region] += number
+
+    for start, end in ends:
+        add(_grouped(reports_for(user, replace(filters, start=start, end=end)), 7))
+    months = reports_for(user, replace(filters, start=first and counts.month_range(first)[0],
+                                       end=last and counts.month_range(last)[1]))
+    review_now = months.filter(review_due__range=(today.replace(day=1), counts.month_end(today)))
+    add(_grouped(review_now, 7, _index_of(review_now.db, "review_due")),
+        keep=lambda month: month not in changed)
+    changed_here = [month for month in sorted(changed)
+                    if (not first or month >= first) and (not last or month <= last)]
+    if changed_here:
+        add(_grouped(months.filter(Q(*[Q(facts_date__range=counts.month_range(month))
+                                       for month in changed_here], _connector=Q.OR)), 7))
+    return Figures(filters, [(*key, number) for key, number in cells.items()], regions)
+
+
+def _whole_months(filters: Filters) -> tuple[str | None, str | None, list[tuple[date, date]]] | None:
+    """The first and last whole months of the period (None: open), and the part-months at its
+    ends as (start, end) dates; None when the period holds no whole month."""
+    first = last = None
+    ends = []
+    if filters.start:
+        first = counts.month_of(filters.start)
+        if filters.start.day != 1:
+            first = counts.month_of(counts.month_end(filters.start) + timedelta(days=1))
+            ends.append((filters.start, min(counts.month_end(filters.start), filters.end or date.max)))
+    if filters.end:
+        last = counts.month_of(filters.end)
+        if filters.end != counts.month_end(filters.end):
+            last = counts.month_of(filters.end.replace(day=1) - timedelta(days=1))
+            ends.append((max(filters.end.replace(day=1), filters.start or date.min), filters.end))
+    if first and last and first > last:
+        return None
+    return first, last, ends
 
 
 def bucket_label(bucket: str) -> str:

@@ -70,14 +70,21 @@ def in_audience(record, platform) -> bool:
     return type(record).objects.filter(audience(type(record), platform), pk=record.pk).exists()
 
 
+def within_reach(user) -> Q:
+    """What `user` reads of their platform's audience: records within their clearance and not
+    past review; past review, only the owner platform's data protection officer still sees one.
+
+    It looks only at a record's `owner_id`, `classification` and `review_due`, so that figures
+    counted ahead per platform (`pcms.analysis.counts`) are limited by the same rule."""
+    reach = (current() | Q(owner_id=user.platform_id)) if user.has_role("dpo") else current()
+    return reach & Q(classification__lte=user.clearance)
+
+
 def readable(queryset: QuerySet, user) -> QuerySet:
     """The part of `queryset` (of Report or Entity) that `user` may read."""
     if not may_use_records(user):
         return queryset.none()
-    allowed = audience(queryset.model, user.platform)
-    # Past review, only the owner platform's data protection officer still sees a record.
-    allowed &= (current() | Q(owner_id=user.platform_id)) if user.has_role("dpo") else current()
-    return queryset.filter(allowed, classification__lte=user.clearance)
+    return queryset.filter(audience(queryset.model, user.platform) & within_reach(user))
 
 
 def can_read(user, record) -> bool:
