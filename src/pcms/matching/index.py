@@ -80,6 +80,9 @@ KEYS_VERSION = 2
 #: When none of the first `candidates` rows matches (a typo and a year-only
 #: date, say), a search compares the hopeful rows among this many times as many.
 WIDER_POOL = 8
+#: A search ranks by birth date, sex and nationality only the rows that share
+#: the most key weight with the query, this many (a common name has thousands).
+PRESELECTED = 2000
 #: Key types that imply the whole name may agree (for the dedupe pre-filter), as a bit mask.
 _WHOLE_NAME_MASK = sum(1 << k for k in (NAME_PAIR, NAME_PAIR_YEAR, SINGLE, CODE))
 #: Key types made of name words, as a bit mask.
@@ -118,16 +121,20 @@ def _facts(record: Record) -> tuple[int, ...]:
     return year, month, day, sex, country, int(bool(record.addresses)), typed
 
 
-#: Differences between two numbers one digit change (c * 10^k) or one swap of
-#: adjacent digits (9 * c * 10^k) apart; carries make the converse untrue.
-_TYPO_DIFFERENCES = np.unique([c * m * 10**k for c in range(1, 10) for m in (1, 9) for k in range(4)])
+#: Whether a difference between two numbers of four digits can come from one
+#: digit changed (c * 10^k) or two adjacent digits swapped (9 * c * 10^k);
+#: carries make the converse untrue, hence the check digit by digit after it.
+_TYPO_DIFFERENCE = np.zeros(10_000, dtype=bool)
+_TYPO_DIFFERENCE[
+    [c * m * 10**k for c in range(1, 10) for m in (1, 9) for k in range(4) if c * m * 10**k < 10_000]
+] = True
 
 
 def _one_typo_apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Are two numbers of four digits one substitution or one adjacent swap apart?"""
     x, y = np.broadcast_arrays(x.astype(np.int32), y.astype(np.int32))
     out = x == y
-    maybe = np.flatnonzero(np.isin(np.abs(x - y), _TYPO_DIFFERENCES))
+    maybe = np.flatnonzero(_TYPO_DIFFERENCE[np.minimum(np.abs(x - y), 9_999)])
     if len(maybe):
         xs, ys = x[maybe], y[maybe]
         dx = [(xs // 10**k) % 10 for k in range(4)]
@@ -588,6 +595,9 @@ class MatchIndex:
         coded = np.bincount(inverse, weights=np.concatenate(codes)) > 0
         alive = self._alive[found_rows]
         found_rows, score, coded = found_rows[alive], score[alive], coded[alive]
+        if len(found_rows) > PRESELECTED:
+            top = np.argpartition(-score, PRESELECTED)[:PRESELECTED]
+            found_rows, score, coded = found_rows[top], score[top], coded[top]
         # Rank by shared keys and by what birth date, sex and nationality say.
         query_facts = np.asarray([_facts(query)], dtype=np.int16)
         facts = self._fact_weights(query_facts, self._facts[found_rows])
