@@ -53,3 +53,15 @@ def test_status_page_is_for_administrators(client, make_user, node):
     page = client.get("/federation/").content.decode()
     assert node.public_key in page and "RG unreachable: refused" in page
     assert 'data-peer="RG"' in page
+
+
+def test_node_on_its_own_syncs_nothing_and_needs_no_identity(db):
+    """A node set up without federation runs the background worker: its minute's synchronisation
+    does nothing rather than fail every minute for want of keys."""
+    from pcms.federation import keys, tasks
+
+    keys.local_identity.cache_clear()
+    with pytest.raises(keys.IdentityError):
+        keys.local_identity()
+    tasks.sync_due.call_local()
+    assert run("sync") == ""

@@ -185,5 +185,8 @@ def sync_all(code: str | None = None, due_only: bool = False) -> list[Report]:
         peers = peers.filter(code=code)
     if due_only:
         peers = peers.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+    peers = list(peers)
+    if not peers:  # a node on its own needs no identity, and its worker has nothing to do here
+        return []
     identity = local_identity()
     return [sync_peer(peer, identity) for peer in peers]
