@@ -42,6 +42,16 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def server_cpu(connection) -> tuple[int, float]:
+    """(process id, CPU seconds so far) of the PostgreSQL server process serving `connection`,
+    read from /proc (the server runs on this machine); SQLite works inside this process."""
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return 0, 0.0
+    pid = connection.connection.info.backend_pid
+    with open(f"/proc/{pid}/schedstat", encoding="ascii") as stat:
+        return pid, int(stat.read().split()[0]) / 1e9
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .common import machine, peak_rss_mb
+from .common import machine, peak_rss_mb, server_cpu
 
 HEADERS = ["Nom", "Date de naissance", "Nationalité", "Sexe", "Numéro d'identité"]
 COLUMNS = {
@@ -118,6 +118,7 @@ def run(n: int, seed: int, database: str | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="pcms-bench-") as folder:
         setup_django(database, folder)
         from django.contrib.auth.models import Group
+        from django.db import connection
 
         from pcms.accounts.models import User
         from pcms.imports import actions
@@ -155,9 +156,11 @@ def run(n: int, seed: int, database: str | None) -> dict[str, Any]:
 
         job, out["check_s"], out["check_cpu_s"] = run_import(user, report, good_path)
         assert job.status == "ready", (job.status, job.errors[:5])
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu, server = time.perf_counter(), time.process_time(), server_cpu(connection)
         actions.confirm(user, job)
         out["apply_s"], out["apply_cpu_s"] = time.perf_counter() - start, time.process_time() - cpu
+        served = server_cpu(connection)
+        out["apply_server_cpu_s"] = served[1] - server[1] if served[0] == server[0] else float("nan")
         job.refresh_from_db()
         assert job.status == "done" and job.created_count == n, (job.status, job.message)
         out["entities"] = Entity.objects.filter(origin=report).count()
@@ -205,7 +208,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(
         f"  check {out['check_s']:.1f} s + apply {out['apply_s']:.1f} s = {out['total_s']:.1f} s "
-        f"(CPU of this process {out['check_cpu_s']:.1f} s + {out['apply_cpu_s']:.1f} s; load "
+        f"(CPU of this process {out['check_cpu_s']:.1f} s + {out['apply_cpu_s']:.1f} s"
+        + (f", of the database server {out['apply_server_cpu_s']:.1f} s"
+           if out["database"] == "postgresql" else "") + "; load "
         f"average {out['load_before']:.1f} before, {out['load_after']:.1f} after); "
         f"{out['entities']:,} entities, {out['search_tokens']:,} search words, "
         f"peak memory {out['peak_rss_mb']:.0f} MiB"

@@ -44,3 +44,13 @@ def close_and_drop(url: str | None) -> None:
 
         connections.close_all()
         fresh_postgres(url, drop=True)
+
+
+def ensure_postgres(url: str) -> None:
+    """Create the database named in `url` unless it exists (a kept benchmark database)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')  # noqa: S608 - our own name
