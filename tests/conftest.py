@@ -4,8 +4,10 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -42,6 +44,15 @@ def _append_only_audit(request):
     yield
     if transactional:
         guards.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A signed-in user's request activates their language for the thread, as it should for the
+    rest of that request; each test starts again in the node's default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
