@@ -305,3 +305,19 @@ def test_vectorised_date_levels_agree_with_compare():
     for (a, b), level in zip(pairs, levels.tolist(), strict=True):
         expected = best_date_level(list(a.birth_dates), list(b.birth_dates))[0]
         assert LEVEL_ORDER[level] == expected, (a.birth_dates, b.birth_dates)
+
+
+def test_search_finds_a_match_behind_many_namesakes_and_still_fills_the_list():
+    idx = MatchIndex()
+    idx.add_many(
+        (
+            f"namesake-{i}",
+            person(name="Moussa Traore", birthDate=f"{1940 + i}-03-0{1 + i % 9}", nationality="ml"),
+        )
+        for i in range(45)
+    )
+    idx.add("wanted", person(name="Mousa Traore", birthDate="1999-11-20", nationality="ml", gender="male"))
+    results = idx.search(person(name="Moussa Traore", birthDate="1999", gender="male"), limit=10)
+    assert results[0][0] == "wanted" and results[0][1].is_match
+    assert len(results) == 10  # the namesakes that cannot match still fill the list of candidates
+    assert not any(r.is_match for _, r in results[1:])

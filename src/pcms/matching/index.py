@@ -13,11 +13,11 @@ Design
 * A search gathers the postings of the query's keys, skips keys that are too
   common to discriminate (more than `max_postings` rows), ranks the rows by
   the summed weight of the keys they share and what birth date, sex and
-  nationality weigh, and runs the full comparison on the best rows until
-  `limit` results are found, then on those among the best `candidates` that
-  could still be a match (`_hopeful`); when none of them matches (weak
-  evidence: a typo and a year-only date), on the hopeful rows among
-  `WIDER_POOL` times as many.
+  nationality weigh, and runs the full comparison on the rows among the
+  best `candidates` that could still be a match (`_hopeful`); when none of
+  them matches (weak evidence: a typo and a year-only date), on as many more
+  hopeful rows among `WIDER_POOL` times as many; then on the best others,
+  until `limit` candidates are listed.
 * Removal marks the row dead; dead rows are filtered out of results and
   dropped from the arrays when the index is saved.
 * Deduplication walks the posting lists block by block, generates the pairs
@@ -78,7 +78,7 @@ FORMAT_VERSION = 1
 #: saved with another one derives them anew from its entities when opened.
 KEYS_VERSION = 2
 #: When none of the first `candidates` rows matches (a typo and a year-only
-#: date, say), a search compares the hopeful rows among this many times as many.
+#: date, say), a search looks for hopeful rows among this many times as many.
 WIDER_POOL = 8
 #: A search ranks by birth date, sex and nationality only the rows that share
 #: the most key weight with the query, this many (a common name has thousands).
@@ -318,20 +318,32 @@ class MatchIndex:
         query = prepare(entity, self.region)
         with self._lock:
             rows, hopeful = self._candidate_rows(query, self.candidates * WIDER_POOL)
-            results: list[tuple[str, MatchResult]] = []
-            for position, row in enumerate(rows.tolist()):
-                if position == self.candidates and any(r.is_match for _, r in results):
-                    break  # weak evidence only: look further down the ranking
-                if not hopeful[position] and (len(results) >= limit or position >= self.candidates):
-                    continue  # cannot be a match, and the list of candidates is full
-                record = self._record(row)
-                if not compatible(query, record):
-                    continue
+            ranked = rows.tolist()
+            # The rows that could be a match among the best `candidates`; if none
+            # is one, among the next ones too; then the best others, to fill the list.
+            first = [r for r, h in zip(ranked[: self.candidates], hopeful.tolist(), strict=False) if h]
+            results = self._compare_query(query, first, matches_only)
+            if not any(r.is_match for _, r in results):
+                wider = [r for r, h in zip(ranked, hopeful.tolist(), strict=True) if h]
+                wider = wider[len(first) : len(first) + self.candidates]
+                results += self._compare_query(query, wider, matches_only)
+            if not matches_only and len(results) < limit:
+                others = [r for r, h in zip(ranked, hopeful.tolist(), strict=True) if not h]
+                results += self._compare_query(query, others[: limit - len(results)], False)
+        results.sort(key=lambda item: -item[1].score)
+        return results[:limit]
+
+    def _compare_query(
+        self, query: Record, rows: list[int], matches_only: bool
+    ) -> list[tuple[str, MatchResult]]:
+        results = []
+        for row in rows:
+            record = self._record(row)
+            if compatible(query, record):
                 result = compare(query, record, model=self.model)
                 if result.is_match or not matches_only:
                     results.append((self._ids[row] or "", result))
-        results.sort(key=lambda item: -item[1].score)
-        return results[:limit]
+        return results
 
     def dedupe(
         self, *, max_block: int = 200, workers: int | None = None

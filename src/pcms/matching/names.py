@@ -353,8 +353,12 @@ def _weight(chosen: list[_Match]) -> float:
     return sum(c[0] for c in chosen if c[0] >= 0.6)
 
 
+@lru_cache(maxsize=50_000)
 def compare_names(a: ParsedName, b: ParsedName) -> NameComparison:
     """Align the words of two names and score the alignment (0..1).
+
+    Cached: common names meet each other again and again (namesakes, in
+    searches and deduplication).
 
     A word split in two on one side ("Kate Lin" / "Katelin", "Abdel Kader" /
     "Abdelkader") is tried joined when it spells a word left unmatched on
