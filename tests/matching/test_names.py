@@ -64,6 +64,13 @@ def test_ag_and_welet_are_lineage_particles():
     assert name_level("Iyad Ag Ghaly", "Ghaly Ag Iyad") == "reversed"
 
 
+
+def test_given_names_that_look_like_particles_stay_names():
+    parsed = parse_name("Bintou Koné")  # a common given name, not "bint" (daughter of)
+    assert not parsed.lineage
+    assert [t.latin for t in parsed.tokens] == ["bintou", "kone"]
+    assert name_level("Bintou Koné", "Awa Koné") != "strong"
+
 def test_ben_ibn_are_lineage_particles_in_both_scripts():
     assert name_level("Ali Ben Salem", "علي بن سالم") == "strong"
     assert name_level("Ali Ibn Salem", "Ali Ben Salem") == "exact"
