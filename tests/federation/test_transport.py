@@ -120,3 +120,20 @@ def test_a_peer_behind_a_firewall_pulls_what_waits_for_it(client, remote, valida
     assert signed(client, ml, "POST", f"{API}/outbox").json() == {"sha256": None}
     assert json.loads(signed(client, ml, "GET", f"{API}/outbox/{offer['sha256']}").content)[
         "detail"].startswith("No such batch")
+
+
+def test_one_process_at_a_time_synchronises_with_a_peer(remote, node):
+    """The worker and `pcms sync` may both start a round: the second leaves the peer alone rather
+    than resume the same partial batch as the first."""
+    from pcms.federation import sync
+    from pcms.federation.models import Peer
+
+    remote("RG", url="http://127.0.0.1:9")  # nothing answers there: an attempt is a failure
+    with sync._alone_with("RG") as alone:
+        assert alone
+        (report,) = sync.sync_all("RG")
+        assert report.busy and not report.errors
+        assert Peer.objects.get(code="RG").failures == 0  # not even tried
+    (report,) = sync.sync_all("RG")
+    assert not report.busy and report.errors
+    assert Peer.objects.get(code="RG").failures == 1

@@ -46,7 +46,10 @@ class Command(BaseCommand):
             apply_stored()
             reports = sync.sync_all(peer.upper() or None, due_only=bool(every))
             for report in reports:
-                if report.pushed or report.pulled or report.errors or not every:
+                if report.busy and not every:
+                    self.stdout.write(f"{report.peer}: already being synchronised by another "
+                                      "process of this node")
+                elif report.pushed or report.pulled or report.errors or not every:
                     state = "; ".join(report.errors) or "ok"
                     self.stdout.write(f"{report.peer}: pushed {report.pushed}, pulled "
                                       f"{report.pulled}: {state}")
