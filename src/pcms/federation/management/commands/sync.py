@@ -1,8 +1,8 @@
 """`pcms sync [--peer CODE] [--every SECONDS]`: synchronise with peers now, once or in a loop.
 
 Batches this node has stored but not yet applied are applied first, and in a loop also while it
-waits for the next round (every half second at most), so that a node run without the task queue
-(the demo) applies what it receives at once and relays it on without waiting for the round.
+waits for the next round (every half second at most), so that what arrives is applied and relayed
+on at once rather than at the worker's next minute (the demo runs it every 3 seconds).
 """
 
 import logging
