@@ -125,11 +125,11 @@ def test_a_peer_behind_a_firewall_pulls_what_waits_for_it(client, remote, valida
 def test_one_process_at_a_time_synchronises_with_a_peer(remote, node):
     """The worker and `pcms sync` may both start a round: the second leaves the peer alone rather
     than resume the same partial batch as the first."""
-    from pcms.federation import sync
+    from pcms.federation import inbox, sync
     from pcms.federation.models import Peer
 
     remote("RG", url="http://127.0.0.1:9")  # nothing answers there: an attempt is a failure
-    with sync._alone_with("RG") as alone:
+    with inbox.node_lock("sync-RG", wait=False) as alone:
         assert alone
         (report,) = sync.sync_all("RG")
         assert report.busy and not report.errors

@@ -145,14 +145,20 @@ def take_batch(sender: str, sha: str, data: bytes) -> dict:
 
 
 @contextmanager
-def _applying() -> Iterator[None]:
-    """One applier at a time on this node, whatever process it runs in."""
-    with open(_folder("") / "apply.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+def node_lock(name: str, *, wait: bool = True) -> Iterator[bool]:
+    """Whether this process holds the node's lock `name`, whatever other process of the node
+    asks for it (the worker, `pcms sync`, the server); without `wait`, False at once when another
+    holds it. The lock is the operating system's: a process killed holding it leaves none behind."""
+    with open(_folder("") / f"{name}.lock", "a") as handle:
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def apply_pending(identity: Identity | None = None) -> int:
@@ -161,7 +167,7 @@ def apply_pending(identity: Identity | None = None) -> int:
     Each batch is applied in one transaction; an error other than a refusal (the database gone
     away, the node stopping) leaves it and those after it pending, for the next call."""
     applied = 0
-    with _applying():
+    with node_lock("apply"):  # one applier at a time on this node
         while True:
             stored = (ReceivedBatch.objects.filter(applied_at__isnull=True).order_by("id")
                       .first())

@@ -9,18 +9,14 @@ everything in place and sets the next attempt after an exponential back-off (5 s
 to PCMS_FEDERATION_MAX_BACKOFF), and contact from the peer resets it.
 """
 
-import fcntl
 import hashlib
 import http.client
 import json
 import logging
 import random
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db.models import F, Q
@@ -149,29 +145,10 @@ def pull(client: Client) -> int:
     return count
 
 
-@contextmanager
-def _alone_with(code: str) -> Iterator[bool]:
-    """Whether this process may synchronise with the peer now: one process at a time does (the
-    worker's tasks, `pcms sync`), or both would resume the same partial batch at once. The lock
-    is the operating system's, so a process killed mid-sync leaves none behind."""
-    path = Path(settings.DATA_DIR) / "federation" / f"sync-{code}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def sync_peer(peer: Peer, identity: Identity | None = None) -> Report:
     """Push then pull with one directly reachable peer, recording the outcome on it; nothing when
-    another process of this node is already at it."""
-    with _alone_with(peer.code) as alone:
+    another process of this node is already at it (both would resume the same partial batch)."""
+    with inbox.node_lock(f"sync-{peer.code}", wait=False) as alone:
         if not alone:
             return Report(peer.code, busy=True)
         return _sync_peer(peer, identity or local_identity())
